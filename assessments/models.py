@@ -1,0 +1,275 @@
+"""Who assesses what: organisations, teams, memberships, cycles, assessments, answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from playbook.models import Choice, Framework, Question
+
+NOTE_MAX_LENGTH = 2000
+
+
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def get_by_natural_key(self, slug: str) -> Organisation:
+        return self.get(slug=slug)
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), unique=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class TeamQuerySet(models.QuerySet["Team"]):
+    def get_by_natural_key(self, organisation_slug: str, slug: str) -> Team:
+        return self.get(organisation__slug=organisation_slug, slug=slug)
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="teams", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"))
+
+    objects = TeamQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="unique_team_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.organisation.slug, self.slug)
+
+    natural_key.dependencies = ["assessments.organisation"]  # type: ignore[attr-defined]
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def get_by_natural_key(
+        self, username: str, organisation_slug: str, team_slug: str | None, role: str
+    ) -> Membership:
+        return self.get(
+            user__username=username,
+            organisation__slug=organisation_slug,
+            team__slug=team_slug,
+            role=role,
+        )
+
+
+class Membership(models.Model):
+    """A user's role: lead of one team, or CX manager of a whole organisation."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Team lead")
+        MANAGER = "manager", _("CX manager")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    team = models.ForeignKey(
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        verbose_name=_("team"),
+        help_text=_("Required for team leads; empty for CX managers."),
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "team"],
+                condition=models.Q(role="lead"),
+                name="unique_team_lead_membership",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(role="manager"),
+                name="unique_manager_membership",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(role="lead", team__isnull=False)
+                    | models.Q(role="manager", team__isnull=True)
+                ),
+                name="lead_has_team_manager_has_none",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.team or self.organisation
+        return f"{self.user} · {self.get_role_display()} · {where}"
+
+    def natural_key(self) -> tuple[Any, ...]:
+        return (
+            self.user.get_username(),
+            self.organisation.slug,
+            self.team.slug if self.team else None,
+            self.role,
+        )
+
+    natural_key.dependencies = ["assessments.team"]  # type: ignore[attr-defined]
+
+
+class CycleQuerySet(models.QuerySet["Cycle"]):
+    def get_by_natural_key(self, organisation_slug: str, slug: str) -> Cycle:
+        return self.get(organisation__slug=organisation_slug, slug=slug)
+
+    def open(self) -> CycleQuerySet:
+        return self.filter(status=Cycle.Status.OPEN)
+
+
+class Cycle(models.Model):
+    """One round of assessment across an organisation, e.g. "2026 H2"."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"))
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    frameworks = models.ManyToManyField(Framework, related_name="cycles", verbose_name=_("frameworks"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organisation", "-opens_on"]
+        verbose_name = _("cycle")
+        verbose_name_plural = _("cycles")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "slug"], name="unique_cycle_slug"),
+            models.CheckConstraint(
+                condition=models.Q(closes_on__gte=models.F("opens_on")),
+                name="cycle_closes_after_it_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.organisation.slug, self.slug)
+
+    natural_key.dependencies = ["assessments.organisation", "playbook.framework"]  # type: ignore[attr-defined]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Submitted")
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("team")
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("cycle")
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("respondent"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "cycle", "respondent"], name="one_assessment_per_respondent"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.cycle} · {self.respondent}"
+
+    @property
+    def is_locked(self) -> bool:
+        """Submitted assessments and those of a closed cycle take no more answers."""
+        return self.status == self.Status.SUBMITTED or not self.cycle.is_open
+
+
+class Answer(models.Model):
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="answers", verbose_name=_("assessment")
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="answers", verbose_name=_("question")
+    )
+    choice = models.ForeignKey(
+        Choice,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="answers",
+        verbose_name=_("choice"),
+    )
+    text = models.TextField(_("answer"), blank=True)
+    note = models.TextField(
+        _("note"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)]
+    )
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "question"], name="one_answer_per_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assessment} · {self.question.key}"

@@ -1,0 +1,102 @@
+"""Named people and a small complete rubric, shared by every test.
+
+acme: teams alpha (lead: ``lead``) and beta (lead: ``lead2``), CX manager
+``manager``, one open cycle on the test framework. globex: team gamma (lead:
+``other_lead``). ``outsider`` belongs nowhere; ``admin`` is a superuser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from assessments.models import Cycle, Organisation, Team
+from playbook.models import Framework
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: object) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@dataclass
+class World:
+    framework: Framework
+    acme: Organisation
+    alpha: Team
+    beta: Team
+    globex: Organisation
+    gamma: Team
+    cycle: Cycle
+    globex_cycle: Cycle
+    lead: User
+    lead2: User
+    manager: User
+    other_lead: User
+    outsider: User
+    admin: User
+
+
+@pytest.fixture
+def rubric(db: None) -> Framework:
+    return factories.make_rubric()
+
+
+@pytest.fixture
+def world(rubric: Framework) -> World:
+    acme = Organisation.objects.create(name="Acme", slug="acme")
+    globex = Organisation.objects.create(name="Globex", slug="globex")
+    alpha = Team.objects.create(organisation=acme, name="Alpha support", slug="alpha")
+    beta = Team.objects.create(organisation=acme, name="Beta logistics", slug="beta")
+    gamma = Team.objects.create(organisation=globex, name="Gamma sales", slug="gamma")
+    lead = factories.make_user("lead")
+    lead2 = factories.make_user("lead2")
+    manager = factories.make_user("manager")
+    other_lead = factories.make_user("other_lead")
+    outsider = factories.make_user("outsider")
+    admin = User.objects.create_superuser("admin", "admin@example.com", factories.PASSWORD)
+    factories.make_lead(lead, alpha)
+    factories.make_lead(lead2, beta)
+    factories.make_manager(manager, acme)
+    factories.make_lead(other_lead, gamma)
+    return World(
+        framework=rubric,
+        acme=acme,
+        alpha=alpha,
+        beta=beta,
+        globex=globex,
+        gamma=gamma,
+        cycle=factories.make_cycle(acme, [rubric]),
+        globex_cycle=factories.make_cycle(globex, [rubric]),
+        lead=lead,
+        lead2=lead2,
+        manager=manager,
+        other_lead=other_lead,
+        outsider=outsider,
+        admin=admin,
+    )
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def lead_client(world: World) -> Client:
+    return logged_in(world.lead)
+
+
+@pytest.fixture
+def manager_client(world: World) -> Client:
+    return logged_in(world.manager)
+
+
+@pytest.fixture
+def admin_client_(world: World) -> Client:
+    return logged_in(world.admin)

@@ -41,6 +41,20 @@ class TeamQuerySet(models.QuerySet["Team"]):
     def get_by_natural_key(self, organisation_slug: str, slug: str) -> Team:
         return self.get(organisation__slug=organisation_slug, slug=slug)
 
+    def visible_to(self, user: Any) -> TeamQuerySet:
+        """Teams the user leads, and every team of the organisations they manage."""
+        if not user.is_authenticated:
+            return self.none()
+        led_teams = Membership.objects.filter(user=user, role=Membership.Role.LEAD).values(
+            "team_id"
+        )
+        managed_organisations = Membership.objects.filter(
+            user=user, role=Membership.Role.MANAGER
+        ).values("organisation_id")
+        return self.filter(
+            models.Q(pk__in=led_teams) | models.Q(organisation_id__in=managed_organisations)
+        )
+
 
 class Team(models.Model):
     organisation = models.ForeignKey(
@@ -166,14 +180,21 @@ class Cycle(models.Model):
         CLOSED = "closed", _("Closed")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="cycles", verbose_name=_("organisation")
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="cycles",
+        verbose_name=_("organisation"),
     )
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"))
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
-    frameworks = models.ManyToManyField(Framework, related_name="cycles", verbose_name=_("frameworks"))
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    frameworks = models.ManyToManyField(
+        Framework, related_name="cycles", verbose_name=_("frameworks")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
 
     objects = CycleQuerySet.as_manager()
 
@@ -202,6 +223,14 @@ class Cycle(models.Model):
         return self.status == self.Status.OPEN
 
 
+class AssessmentQuerySet(models.QuerySet["Assessment"]):
+    def visible_to(self, user: Any) -> AssessmentQuerySet:
+        return self.filter(team__in=Team.objects.visible_to(user))
+
+    def submitted(self) -> AssessmentQuerySet:
+        return self.filter(status=Assessment.Status.SUBMITTED)
+
+
 class Assessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("In progress")
@@ -219,10 +248,14 @@ class Assessment(models.Model):
         related_name="assessments",
         verbose_name=_("respondent"),
     )
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     created_at = models.DateTimeField(_("started"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    objects = AssessmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated_at"]
@@ -236,6 +269,10 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team} · {self.cycle} · {self.respondent}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
 
     @property
     def is_locked(self) -> bool:
@@ -259,16 +296,16 @@ class Answer(models.Model):
         verbose_name=_("choice"),
     )
     text = models.TextField(_("answer"), blank=True)
-    note = models.TextField(
-        _("note"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)]
-    )
+    note = models.TextField(_("note"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
     updated_at = models.DateTimeField(_("last saved"), auto_now=True)
 
     class Meta:
         verbose_name = _("answer")
         verbose_name_plural = _("answers")
         constraints = [
-            models.UniqueConstraint(fields=["assessment", "question"], name="one_answer_per_question"),
+            models.UniqueConstraint(
+                fields=["assessment", "question"], name="one_answer_per_question"
+            ),
         ]
 
     def __str__(self) -> str:

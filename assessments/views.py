@@ -1,12 +1,163 @@
+"""Views: decorated functions that glue forms, services and templates together."""
+
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from assessments import services
+from assessments.forms import SectionForm
+from assessments.models import Assessment, Cycle, Team
+from assessments.overview import team_overview
+from assessments.questionnaire import load_questionnaire
+from assessments.results import assessment_result
+
+
+def _get_assessment_for_user(request: HttpRequest, pk: int, *, own: bool = False) -> Assessment:
+    """An assessment the user may see (``own``: one they answer themselves), else 404."""
+    queryset = Assessment.objects.visible_to(request.user).select_related(
+        "team__organisation", "cycle", "respondent"
+    )
+    if own:
+        queryset = queryset.filter(respondent=request.user)
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _get_team_for_user(request: HttpRequest, pk: int) -> Team:
+    return get_object_or_404(
+        Team.objects.visible_to(request.user).select_related("organisation"), pk=pk
+    )
 
 
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "assessments/home.html")
+    return render(request, "assessments/home.html", {"rows": team_overview(request.user)})
+
+
+@require_POST
+@login_required
+def assessment_start(request: HttpRequest, team_id: int, cycle_id: int) -> HttpResponse:
+    team = _get_team_for_user(request, team_id)
+    cycle = get_object_or_404(Cycle, pk=cycle_id, organisation_id=team.organisation_id)
+    try:
+        assessment = services.assessment_start(team=team, cycle=cycle, respondent=request.user)
+    except services.CycleClosed as error:
+        messages.error(request, str(error.message))
+        return redirect("home")
+    return redirect("assessment_resume", pk=assessment.pk)
+
+
+@require_safe
+@login_required
+def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk)
+    if assessment.is_submitted or assessment.respondent_id != request.user.pk:
+        return redirect("assessment_results", pk=assessment.pk)
+    section = load_questionnaire(assessment).resume_section
+    if section is None:
+        return redirect("assessment_review", pk=assessment.pk)
+    return redirect("assessment_section", pk=assessment.pk, number=section)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk, own=True)
+    questionnaire = load_questionnaire(assessment)
+    section = questionnaire.section(number)
+    if section is None:
+        raise Http404
+    if request.method == "POST" and assessment.is_locked:
+        messages.error(request, str(services.AssessmentLocked(assessment).message))
+        return redirect("assessment_resume", pk=assessment.pk)
+    form = SectionForm(
+        request.POST or None,
+        element=section.element,
+        questions=section.questions,
+        answers=questionnaire.answers,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assessment_save_section(
+                assessment=assessment, section_answers=form.section_answers()
+            )
+        except services.AssessmentLocked as error:
+            messages.error(request, str(error.message))
+            return redirect("assessment_resume", pk=assessment.pk)
+        return _after_save(request, assessment, number, len(questionnaire.sections))
+    return render(
+        request,
+        "assessments/section.html",
+        {
+            "assessment": assessment,
+            "questionnaire": questionnaire,
+            "section": section,
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _after_save(
+    request: HttpRequest, assessment: Assessment, number: int, total: int
+) -> HttpResponse:
+    action = request.POST.get("action", "next")
+    if action == "previous" and number > 1:
+        return redirect("assessment_section", pk=assessment.pk, number=number - 1)
+    if action == "stay":
+        messages.success(request, _("Your answers are saved."))
+        return redirect("assessment_section", pk=assessment.pk, number=number)
+    if action == "next" and number < total:
+        return redirect("assessment_section", pk=assessment.pk, number=number + 1)
+    return redirect("assessment_review", pk=assessment.pk)
+
+
+@require_safe
+@login_required
+def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk, own=True)
+    if assessment.is_submitted:
+        return redirect("assessment_results", pk=assessment.pk)
+    questionnaire = load_questionnaire(assessment)
+    return render(
+        request,
+        "assessments/review.html",
+        {"assessment": assessment, "questionnaire": questionnaire},
+    )
+
+
+@require_POST
+@login_required
+def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk, own=True)
+    try:
+        services.assessment_submit(assessment=assessment)
+    except services.SubmitRefused as error:
+        messages.error(
+            request,
+            _("Not submitted: %(count)d required questions are still unanswered.")
+            % {"count": len(error.unanswered)},
+        )
+        return redirect("assessment_review", pk=assessment.pk)
+    except services.AssessmentLocked as error:
+        messages.error(request, str(error.message))
+        return redirect("assessment_resume", pk=assessment.pk)
+    messages.success(request, _("Assessment submitted. Here are your results."))
+    return redirect("assessment_results", pk=assessment.pk)
+
+
+@require_safe
+@login_required
+def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk)
+    if not assessment.is_submitted:
+        if assessment.respondent_id == request.user.pk:
+            return redirect("assessment_review", pk=assessment.pk)
+        raise Http404
+    result = assessment_result(assessment)
+    return render(request, "assessments/results.html", {"assessment": assessment, "result": result})

@@ -37,7 +37,7 @@ if not SECRET_KEY:
         raise ImproperlyConfigured(
             "SECRET_KEY must be set when DEBUG is off (set DJANGO_DEBUG=1 for development)."
         )
-    SECRET_KEY = "django-insecure-development-only-key-not-for-production"  # noqa: S105
+    SECRET_KEY = "django-insecure-development-only-key-not-for-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:

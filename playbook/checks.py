@@ -14,7 +14,6 @@ from django.db import DatabaseError, models
 from playbook.models import (
     LEVEL_NUMBERS,
     ActionStep,
-    Choice,
     Element,
     FocusArea,
     Framework,

@@ -56,6 +56,14 @@ class Framework(models.Model):
     key = models.SlugField(_("key"), unique=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("active"), default=True)
+    names_growth_opportunity = models.BooleanField(
+        _("names the growth opportunity"),
+        default=False,
+        help_text=_(
+            "Results name this framework's lowest-scoring element as the biggest growth "
+            "opportunity (as for the four Cs)."
+        ),
+    )
     name_en = _en_char(_("Name"))
     name_zh_hans = _zh_char(_("Name"))
     description_en = _en(_("Description"), blank=True)

@@ -50,9 +50,7 @@ class TranslatedField:
 def translated_field_names(model: type[models.Model]) -> list[str]:
     """Base names of the bilingual fields of a model, e.g. ["name", "description"]."""
     return [
-        name
-        for name, attribute in vars(model).items()
-        if isinstance(attribute, TranslatedField)
+        name for name, attribute in vars(model).items() if isinstance(attribute, TranslatedField)
     ]
 
 

@@ -65,7 +65,9 @@ def make_element(framework: Framework, key: str, order: int = 1) -> Element:
                 level=level,
                 key=f"step-{index}",
                 order=index,
-                **bilingual("title", f"{key} step {number}.{index}", f"{key} 步骤 {number}.{index}"),
+                **bilingual(
+                    "title", f"{key} step {number}.{index}", f"{key} 步骤 {number}.{index}"
+                ),
                 **bilingual("explanation", "Do this.", "这样做。"),
                 **bilingual("sub_points", "First\nSecond", "第一\n第二"),
             )
@@ -85,6 +87,13 @@ def make_element(framework: Framework, key: str, order: int = 1) -> Element:
             level=level,
             **bilingual("label", f"{key} at level {number}", f"{key} 第 {number} 级"),
         )
+    Choice.objects.create(
+        question=level_question,
+        key="not-sure",
+        order=6,
+        score=None,
+        **bilingual("label", "Not sure", "不确定"),
+    )
     agreement_question = Question.objects.create(
         element=element,
         key=f"{key}-agree",
@@ -112,9 +121,13 @@ def make_element(framework: Framework, key: str, order: int = 1) -> Element:
     return element
 
 
-def make_rubric(framework_key: str = "test-framework", element_keys: tuple[str, ...] = ("alpha-element", "beta-element")) -> Framework:
+def make_rubric(
+    framework_key: str = "test-framework",
+    element_keys: tuple[str, ...] = ("alpha-element", "beta-element"),
+) -> Framework:
     framework = Framework.objects.create(
         key=framework_key,
+        names_growth_opportunity=True,
         **bilingual("name", "Test framework", "测试框架"),
         **bilingual("description", "For tests.", "用于测试。"),
     )

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 DEMO_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo.json"
 DEMO_USERNAMES = ("admin", "manager", "lead", "lead2")
-DEMO_PASSWORD = "cx-demo-2026"  # noqa: S105  (documented development-only password)
+DEMO_PASSWORD = "cx-demo-2026"
 
 
 class Command(BaseCommand):

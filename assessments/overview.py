@@ -1,0 +1,58 @@
+"""The home page's overview: each visible team in each open cycle, with assessment status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q
+
+from assessments.models import Assessment, Cycle, Team
+from playbook.models import Question
+
+ANSWERED = Q(answers__question__active=True) & (
+    Q(answers__choice__isnull=False)
+    | (Q(answers__question__kind=Question.Kind.TEXT) & ~Q(answers__text=""))
+)
+
+
+@dataclass
+class TeamCycleRow:
+    team: Team
+    cycle: Cycle
+    own: Assessment | None = None
+    others: list[Assessment] = field(default_factory=list)
+
+
+def team_overview(user: Any) -> list[TeamCycleRow]:
+    """Three queries: teams, open cycles with their question count, assessments."""
+    teams = list(Team.objects.visible_to(user).select_related("organisation"))
+    cycles = list(
+        Cycle.objects.open()
+        .filter(organisation_id__in={team.organisation_id for team in teams})
+        .annotate(
+            question_count=Count(
+                "frameworks__elements__questions",
+                filter=Q(frameworks__elements__questions__active=True),
+            )
+        )
+    )
+    rows = {
+        (team.pk, cycle.pk): TeamCycleRow(team=team, cycle=cycle)
+        for team in teams
+        for cycle in cycles
+        if cycle.organisation_id == team.organisation_id
+    }
+    assessments = (
+        Assessment.objects.filter(team__in=teams, cycle__in=cycles)
+        .annotate(answered=Count("answers", filter=ANSWERED))
+        .select_related("respondent")
+        .order_by("respondent__username")
+    )
+    for assessment in assessments:
+        row = rows[(assessment.team_id, assessment.cycle_id)]
+        if assessment.respondent_id == user.pk:
+            row.own = assessment
+        else:
+            row.others.append(assessment)
+    return list(rows.values())

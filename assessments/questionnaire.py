@@ -1,0 +1,99 @@
+"""An assessment seen as a questionnaire: sections (one per element), answers, progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from assessments.models import Answer, Assessment
+from playbook.models import Element, Question
+from playbook.queries import questionnaire_elements
+
+
+def is_answered(question: Question, answer: Answer | None) -> bool:
+    """A choice (including "not sure") or non-blank text; a note alone is not an answer."""
+    if answer is None:
+        return False
+    if question.is_scored:
+        return answer.choice_id is not None
+    return bool(answer.text.strip())
+
+
+@dataclass
+class Section:
+    number: int
+    element: Element
+    questions: list[Question]
+    answers: dict[int, Answer] = field(repr=False)
+
+    @property
+    def answered_count(self) -> int:
+        return sum(is_answered(q, self.answers.get(q.pk)) for q in self.questions)
+
+    @property
+    def unanswered_required(self) -> list[Question]:
+        return [
+            question
+            for question in self.questions
+            if question.required and not is_answered(question, self.answers.get(question.pk))
+        ]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.answered_count == len(self.questions)
+
+
+@dataclass
+class Questionnaire:
+    assessment: Assessment
+    sections: list[Section]
+    answers: dict[int, Answer]
+
+    def section(self, number: int) -> Section | None:
+        if 1 <= number <= len(self.sections):
+            return self.sections[number - 1]
+        return None
+
+    @property
+    def question_count(self) -> int:
+        return sum(len(section.questions) for section in self.sections)
+
+    @property
+    def answered_count(self) -> int:
+        return sum(section.answered_count for section in self.sections)
+
+    @property
+    def unanswered_required(self) -> list[tuple[Section, Question]]:
+        return [
+            (section, question)
+            for section in self.sections
+            for question in section.unanswered_required
+        ]
+
+    @property
+    def resume_section(self) -> int | None:
+        """The first section with an unanswered question; None when all are answered."""
+        for section in self.sections:
+            if not section.is_complete:
+                return section.number
+        return None
+
+
+def load_questionnaire(assessment: Assessment) -> Questionnaire:
+    """Four queries: elements, questions, choices, answers."""
+    elements = questionnaire_elements(assessment.cycle.frameworks.all())
+    answers = {
+        answer.question_id: answer
+        for answer in Answer.objects.filter(assessment=assessment).select_related("choice")
+    }
+    sections = [
+        Section(
+            number=number,
+            element=element,
+            questions=list(element.questions.all()),
+            answers=answers,
+        )
+        for number, element in enumerate(
+            (element for element in elements if element.questions.all()), 1
+        )
+    ]
+    return Questionnaire(assessment=assessment, sections=sections, answers=answers)

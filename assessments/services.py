@@ -1,0 +1,120 @@
+"""Workflows that write: start an assessment, save a section, submit.
+
+Each is a keyword-only function in one transaction. The assessment row is
+locked first and its state re-read, so a replayed POST or an old tab after
+submission changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.forms import SectionAnswer
+from assessments.models import Answer, Assessment, Cycle, Team
+from assessments.questionnaire import load_questionnaire
+from playbook.models import Question
+
+
+class AssessmentLocked(Exception):
+    """The assessment takes no more answers (submitted, or its cycle is closed)."""
+
+    def __init__(self, assessment: Assessment) -> None:
+        self.assessment = assessment
+        if assessment.is_submitted:
+            message = _("This assessment has been submitted and can no longer be changed.")
+        else:
+            message = _("This cycle is closed and takes no more answers.")
+        super().__init__(message)
+        self.message = message
+
+
+class CycleClosed(Exception):
+    message = _("This cycle is closed and takes no more answers.")
+
+
+class SubmitRefused(Exception):
+    """Required questions are still unanswered."""
+
+    def __init__(self, unanswered: Sequence[Question]) -> None:
+        super().__init__(f"{len(unanswered)} required questions unanswered")
+        self.unanswered = list(unanswered)
+
+
+def _lock(assessment: Assessment) -> Assessment:
+    return Assessment.objects.select_for_update().select_related("cycle").get(pk=assessment.pk)
+
+
+def assessment_start(*, team: Team, cycle: Cycle, respondent: AbstractBaseUser) -> Assessment:
+    """The respondent's assessment of the team for the cycle, created on first start."""
+    with transaction.atomic():
+        existing = Assessment.objects.filter(team=team, cycle=cycle, respondent=respondent).first()
+        if existing is not None:
+            return existing
+        if not cycle.is_open:
+            raise CycleClosed
+        assessment, _created = Assessment.objects.get_or_create(
+            team=team, cycle=cycle, respondent=respondent
+        )
+        return assessment
+
+
+def assessment_save_section(
+    *, assessment: Assessment, section_answers: Sequence[SectionAnswer]
+) -> Assessment:
+    """Store the answers of one section: upsert the given ones, drop the emptied ones."""
+    with transaction.atomic():
+        locked = _lock(assessment)
+        if locked.is_locked:
+            raise AssessmentLocked(locked)
+        now = timezone.now()
+        filled = [answer for answer in section_answers if not answer.is_empty]
+        emptied = [answer.question.pk for answer in section_answers if answer.is_empty]
+        if emptied:
+            Answer.objects.filter(assessment=locked, question_id__in=emptied).delete()
+        if filled:
+            Answer.objects.bulk_create(
+                [
+                    Answer(
+                        assessment=locked,
+                        question=answer.question,
+                        choice=answer.choice,
+                        text=answer.text,
+                        note=answer.note,
+                        updated_at=now,
+                    )
+                    for answer in filled
+                ],
+                update_conflicts=True,
+                unique_fields=["assessment", "question"],
+                update_fields=["choice", "text", "note", "updated_at"],
+            )
+        # Touch the assessment so "last saved" is right.
+        Assessment.objects.filter(pk=locked.pk).update(updated_at=now)
+        locked.updated_at = now
+        return locked
+
+
+def assessment_submit(*, assessment: Assessment) -> Assessment:
+    """Submit the assessment; submitting an already submitted one changes nothing.
+
+    Required questions are checked under the row lock, so a section emptied in
+    another tab at the same moment cannot slip through.
+    """
+    with transaction.atomic():
+        locked = _lock(assessment)
+        if locked.is_submitted:
+            return locked
+        if not locked.cycle.is_open:
+            raise AssessmentLocked(locked)
+        unanswered = load_questionnaire(locked).unanswered_required
+        if unanswered:
+            raise SubmitRefused([question for _section, question in unanswered])
+        locked.status = Assessment.Status.SUBMITTED
+        locked.submitted_at = timezone.now()
+        locked.save(update_fields=["status", "submitted_at", "updated_at"])
+        return locked

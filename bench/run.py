@@ -1,0 +1,210 @@
+#!/usr/bin/env python
+"""``make bench``: throughput of the key pages as ratios to a minimal page, in one run.
+
+Serves the app with gunicorn (2 sync workers, DEBUG off) on a scratch SQLite
+database holding the shipped rubric and the demo data, and loads each URL
+with wrk on 127.0.0.1 for a fixed time. Every page is compared with
+/health/ (a minimal template page) measured by the same server in the same
+run, so the ratios hold on any machine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+DURATION = os.environ.get("BENCH_DURATION", "8s")
+CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+@dataclass
+class Case:
+    name: str
+    path: str
+    session: str = ""
+    body: str = ""
+    target: float | None = None  # minimum throughput ratio to the minimal page
+
+
+@dataclass
+class Measurement:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def run(args: list[str], env: dict[str, str], **kwargs: object) -> str:
+    return subprocess.run(
+        args, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs
+    ).stdout
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+def wrk(case: Case, csrf: str, workdir: Path) -> Measurement:
+    cookie = f"csrftoken={csrf}" + (f"; sessionid={case.session}" if case.session else "")
+    args = [
+        "wrk",
+        "-t2",
+        f"-c{CONNECTIONS}",
+        f"-d{DURATION}",
+        "--latency",
+        "-H",
+        f"Cookie: {cookie}",
+    ]
+    if case.body:
+        script = workdir / "post.lua"
+        script.write_text(
+            'wrk.method = "POST"\n'
+            f"wrk.body = {json.dumps(case.body)}\n"
+            'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"\n'
+            f'wrk.headers["Referer"] = "{BASE}{case.path}"\n'
+        )
+        args += ["-s", str(script)]
+    output = subprocess.run(
+        [*args, BASE + case.path], capture_output=True, text=True, check=True
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: .*", output)
+    return Measurement(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
+        p50_ms=to_ms(re.search(r"\s50%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        p99_ms=to_ms(re.search(r"\s99%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        errors=int(errors.group(1)) if errors else (1 if socket_errors else 0),
+    )
+
+
+def wait_for_server(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"gunicorn did not answer {url} within {seconds}s")
+
+
+def main() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="cx-bench-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "DJANGO_DEBUG": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    manage = [PYTHON, "manage.py"]
+    print("Preparing a scratch database with the rubric and the demo data ...", flush=True)
+    run([*manage, "migrate", "-v0"], env)
+    run([*manage, "loaddata", "-v0", "fixtures/rubric.json"], env)
+    run([*manage, "load_demo", "-v0"], env)
+    prepared = json.loads(run([PYTHON, "bench/prepare.py"], env))
+
+    serve_env = {
+        **env,
+        "DJANGO_DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_COOKIES": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    run([*manage, "collectstatic", "--noinput", "-v0"], serve_env)
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "cxmaturity.wsgi",
+            "-w",
+            "2",
+            "-b",
+            f"127.0.0.1:{PORT}",
+            "--log-level",
+            "warning",
+        ],
+        env=serve_env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        wait_for_server(f"{BASE}/health/")
+        draft, submitted = prepared["draft"], prepared["submitted"]
+        cases = [
+            Case("minimal page (/health/)", "/health/"),
+            Case(
+                "questionnaire page",
+                f"/assessments/{draft}/sections/1/",
+                prepared["lead_session"],
+                target=0.30,
+            ),
+            Case(
+                "section save (POST)",
+                f"/assessments/{draft}/sections/1/",
+                prepared["lead_session"],
+                body=prepared["section_body"],
+                target=0.15,
+            ),
+            Case(
+                "results page",
+                f"/assessments/{submitted}/results/",
+                prepared["lead2_session"],
+                target=0.30,
+            ),
+        ]
+        results = {}
+        for case in cases:
+            print(f"  measuring {case.name} for {DURATION} ...", flush=True)
+            results[case.name] = wrk(case, prepared["csrf"], workdir)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    baseline = results[cases[0].name].requests_per_second
+    print()
+    print(f"gunicorn, 2 sync workers, DEBUG off, SQLite; wrk -t2 -c{CONNECTIONS} -d{DURATION}")
+    header = f"{'case':<28}{'req/s':>9}{'ratio':>8}{'target':>8}{'p50 ms':>9}{'p99 ms':>9}  verdict"
+    print(header)
+    print("-" * len(header))
+    missed = 0
+    for case in cases:
+        measured = results[case.name]
+        ratio = measured.requests_per_second / baseline
+        if measured.errors:
+            verdict = f"ERRORS ({measured.errors})"
+            missed += 1
+        elif case.target is None:
+            verdict = "baseline"
+        elif ratio >= case.target:
+            verdict = "meets target"
+        else:
+            verdict = "MISSES target"
+            missed += 1
+        target = f"{case.target:.2f}" if case.target else "-"
+        print(
+            f"{case.name:<28}{measured.requests_per_second:>9.0f}{ratio:>8.2f}{target:>8}"
+            f"{measured.p50_ms:>9.1f}{measured.p99_ms:>9.1f}  {verdict}"
+        )
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

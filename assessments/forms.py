@@ -47,6 +47,7 @@ class SectionForm(forms.Form):
     ) -> None:
         self.element = element
         self.questions = questions
+        self.existing_answers = answers
         initial: dict[str, Any] = {}
         for question in questions:
             answer = answers.get(question.pk)
@@ -111,6 +112,7 @@ class SectionForm(forms.Form):
         ]
 
     def section_answers(self) -> list[SectionAnswer]:
+        """The answers to store, and the emptied ones to remove (not the never-answered)."""
         result = []
         for question in self.questions:
             value = self.cleaned_data.get(ANSWER_PREFIX + question.key) or ""
@@ -122,12 +124,12 @@ class SectionForm(forms.Form):
                 )
             else:
                 text = value
-            result.append(
-                SectionAnswer(
-                    question=question,
-                    choice=choice,
-                    text=text,
-                    note=self.cleaned_data.get(NOTE_PREFIX + question.key) or "",
-                )
+            answer = SectionAnswer(
+                question=question,
+                choice=choice,
+                text=text,
+                note=self.cleaned_data.get(NOTE_PREFIX + question.key) or "",
             )
+            if not answer.is_empty or question.pk in self.existing_answers:
+                result.append(answer)
         return result

@@ -20,7 +20,11 @@ from tests import factories
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: object) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
+        "django.contrib.auth.hashers.MD5PasswordHasher",
+        # The demo fixture's users carry PBKDF2 hashes.
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
 
 
 @dataclass

@@ -55,6 +55,9 @@ class AssessmentResult:
     frameworks: list[FrameworkResult]
     reflections: list[Reflection]
     respondents: int
+    # Per element key: the median across the organisation's teams in this cycle.
+    organisation_medians: dict[str, float | None]
+    organisation_teams: int
 
     @property
     def elements(self) -> list[ElementResult]:
@@ -81,14 +84,23 @@ def question_counts(questionnaire: Questionnaire) -> dict[str, int]:
     }
 
 
-def _team_scores(
-    assessment: Assessment, counts: dict[str, int]
-) -> list[dict[str, scoring.ElementScore]]:
-    """Element scores of every submitted assessment of the same team and cycle. One query."""
+TeamScores = dict[int, list[dict[str, scoring.ElementScore]]]
+
+
+def cycle_scores(cycle_id: int, counts: dict[str, int]) -> TeamScores:
+    """Team id -> element scores of each of its submitted assessments in the cycle.
+
+    Two queries whatever the number of teams: the submitted assessments, and
+    their scored answers.
+    """
+    submitted = list(
+        Assessment.objects.filter(cycle_id=cycle_id, status=Assessment.Status.SUBMITTED)
+        .order_by("pk")
+        .values_list("pk", "team_id")
+    )
     rows = (
         Answer.objects.filter(
-            assessment__team_id=assessment.team_id,
-            assessment__cycle_id=assessment.cycle_id,
+            assessment__cycle_id=cycle_id,
             assessment__status=Assessment.Status.SUBMITTED,
             question__active=True,
             choice__isnull=False,
@@ -109,17 +121,27 @@ def _team_scores(
                 element_key=element_key, question_key=question_key, weight=weight, score=score
             )
         )
-    submitted_ids = set(
-        Assessment.objects.filter(
-            team_id=assessment.team_id,
-            cycle_id=assessment.cycle_id,
-            status=Assessment.Status.SUBMITTED,
-        ).values_list("pk", flat=True)
-    )
-    return [
-        scoring.score_assessment(by_assessment.get(assessment_id, []), counts)
-        for assessment_id in sorted(submitted_ids)
-    ]
+    by_team: TeamScores = defaultdict(list)
+    for assessment_id, team_id in submitted:
+        by_team[team_id].append(
+            scoring.score_assessment(by_assessment.get(assessment_id, []), counts)
+        )
+    return dict(by_team)
+
+
+def organisation_medians(
+    team_scores: TeamScores, element_keys: list[str]
+) -> dict[str, float | None]:
+    """Per element, the median across teams of each team's median score (one vote per team)."""
+    return {
+        element_key: scoring.median_across(
+            scoring.combine_team(
+                [scores[element_key] for scores in assessments], element_key=element_key
+            ).median_score
+            for assessments in team_scores.values()
+        )
+        for element_key in element_keys
+    }
 
 
 def assessment_result(assessment: Assessment) -> AssessmentResult:
@@ -133,7 +155,8 @@ def assessment_result(assessment: Assessment) -> AssessmentResult:
         if question.is_scored and question.pk in questionnaire.answers
     ]
     element_scores = scoring.score_assessment(answers, counts)
-    team_scores = _team_scores(assessment, counts)
+    all_team_scores = cycle_scores(assessment.cycle_id, counts)
+    team_scores = all_team_scores.get(assessment.team_id, [])
     levels = levels_with_guidance(section.element.pk for section in questionnaire.sections)
 
     frameworks: dict[int, FrameworkResult] = {}
@@ -174,4 +197,6 @@ def assessment_result(assessment: Assessment) -> AssessmentResult:
         frameworks=list(frameworks.values()),
         reflections=reflections,
         respondents=len(team_scores),
+        organisation_medians=organisation_medians(all_team_scores, list(counts)),
+        organisation_teams=len(all_team_scores),
     )

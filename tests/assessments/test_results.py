@@ -150,3 +150,37 @@ def test_draft_results_are_404_for_a_manager(manager_client: Client, world: Worl
 def test_results_need_get(lead_client: Client, world: World) -> None:
     assessment = submitted(world, world.lead, {"alpha-element-level": "level-2"})
     assert lead_client.post(results_url(assessment)).status_code == 405
+
+
+def test_organisation_median_counts_each_team_once(world: World) -> None:
+    from assessments.results import assessment_result
+
+    second = factories.make_user("second_lead")
+    factories.make_lead(second, world.alpha)
+    mine = submitted(
+        world,
+        world.lead,
+        {"alpha-element-level": "level-1", "alpha-element-agree": "strongly-disagree"},
+    )
+    submitted(world, second, {"alpha-element-level": "level-2", "alpha-element-agree": "disagree"})
+    beta = Assessment.objects.create(
+        team=world.beta,
+        cycle=world.cycle,
+        respondent=world.lead2,
+        status=Assessment.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    for key, choice in {
+        "alpha-element-level": "level-5",
+        "alpha-element-agree": "strongly-agree",
+    }.items():
+        question = Question.objects.get(key=key)
+        Answer.objects.create(
+            assessment=beta, question=question, choice=question.choices.get(key=choice)
+        )
+
+    result = assessment_result(mine)
+    # alpha's median is 1.5 (1.0 and 2.0), beta's 5.0: the median of the two teams is 3.25.
+    assert result.organisation_teams == 2
+    assert result.organisation_medians["alpha-element"] == 3.25
+    assert result.organisation_medians["beta-element"] is None

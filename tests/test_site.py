@@ -1,0 +1,219 @@
+"""The site around the assessments: log in and out, passwords, language, layout, assets."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.messages import constants
+from django.contrib.messages.storage.base import Message
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from tests.conftest import World, logged_in
+from tests.factories import PASSWORD
+
+NEW_PASSWORD = "a-fresh-passphrase-2026"
+
+
+class _AssetCollector(HTMLParser):
+    """Collects the URLs of scripts and stylesheets a page loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = dict(attrs)
+        if tag == "script" and attributes.get("src"):
+            self.urls.append(attributes["src"] or "")
+        if tag == "link" and "stylesheet" in (attributes.get("rel") or "").split():
+            self.urls.append(attributes.get("href") or "")
+
+
+def _asset_urls(html: str) -> list[str]:
+    collector = _AssetCollector()
+    collector.feed(html)
+    return collector.urls
+
+
+def _logs_in(username: str, password: str) -> bool:
+    client = Client()
+    client.post(reverse("login"), {"username": username, "password": password})
+    return SESSION_KEY in client.session
+
+
+def test_login_with_password_shows_home_page_with_username(client: Client, world: World) -> None:
+    response = client.post(
+        reverse("login"), {"username": "lead", "password": PASSWORD}, follow=True
+    )
+
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert "Signed in as lead" in response.content.decode()
+    assert client.session[SESSION_KEY] == str(world.lead.pk)
+
+
+def test_login_with_wrong_password_shows_error_and_stays_on_login(
+    client: Client, world: World
+) -> None:
+    response = client.post(reverse("login"), {"username": "lead", "password": "wrong-password"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Please enter a correct username and password." in page
+    assert 'name="password"' in page
+    assert SESSION_KEY not in client.session
+
+
+def test_anonymous_home_redirects_to_login(client: Client, db: None) -> None:
+    response = client.get(reverse("home"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next={reverse('home')}"
+
+
+def test_login_page_keeps_next_for_the_redirect_after_login(client: Client, world: World) -> None:
+    page = client.get(f"{reverse('login')}?next={reverse('password_change')}").content.decode()
+    assert f'name="next" value="{reverse("password_change")}"' in page
+
+    response = client.post(
+        reverse("login"),
+        {"username": "lead", "password": PASSWORD, "next": reverse("password_change")},
+    )
+    assert response["Location"] == reverse("password_change")
+
+
+def test_logout_by_get_is_refused_and_keeps_the_session(world: World) -> None:
+    client = logged_in(world.lead)
+
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.get(reverse("home")).status_code == 200
+
+
+def test_logout_by_post_ends_the_session(world: World) -> None:
+    client = logged_in(world.lead)
+    home = client.get(reverse("home")).content.decode()
+    assert f'action="{reverse("logout")}" method="post"' in home
+
+    response = client.post(reverse("logout"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("login")
+    assert SESSION_KEY not in client.session
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_admin_link_is_shown_to_staff_only(world: World) -> None:
+    admin_url = f'href="{reverse("admin:index")}"'
+
+    assert admin_url in logged_in(world.admin).get(reverse("home")).content.decode()
+    assert admin_url not in logged_in(world.lead).get(reverse("home")).content.decode()
+
+
+def test_language_switch_shows_chinese_pages(client: Client, world: World) -> None:
+    login_page = client.get(reverse("login")).content.decode()
+    assert '<html lang="en">' in login_page
+    assert f'action="{reverse("set_language")}" method="post"' in login_page
+    assert f'<input type="hidden" name="next" value="{reverse("login")}">' in login_page
+    assert re.search(r'<label [^>]*for="language">Language</label>', login_page)
+    assert re.search(r'<select [^>]*id="language" name="language">', login_page)
+
+    response = client.post(
+        reverse("set_language"), {"language": "zh-hans", "next": reverse("login")}
+    )
+    assert response["Location"] == reverse("login")
+
+    login_page = client.get(reverse("login")).content.decode()
+    assert '<html lang="zh-hans">' in login_page
+    assert "跳到主要内容" in login_page  # "Skip to main content"
+
+    client.post(reverse("login"), {"username": "lead", "password": PASSWORD})
+    home = client.get(reverse("home")).content.decode()
+    assert '<html lang="zh-hans">' in home
+    assert "退出登录" in home  # "Log out"
+
+
+def test_password_change_lets_the_new_password_log_in(world: World) -> None:
+    client = logged_in(world.lead)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(reverse("password_change_done"), 302)]
+    assert "Your password was changed." in response.content.decode()
+    # The session that changed the password stays logged in.
+    assert client.get(reverse("home")).status_code == 200
+    assert _logs_in("lead", NEW_PASSWORD)
+    assert not _logs_in("lead", PASSWORD)
+
+
+def test_password_change_with_wrong_old_password_shows_error(world: World) -> None:
+    client = logged_in(world.lead)
+
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "not-it", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 200
+    assert "Your old password was entered incorrectly." in response.content.decode()
+    assert User.objects.get(pk=world.lead.pk).check_password(PASSWORD)
+
+
+def test_password_change_needs_login(client: Client, db: None) -> None:
+    response = client.get(reverse("password_change"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_messages_are_alerts_with_live_roles(rf: RequestFactory, db: None) -> None:
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    messages = [
+        Message(constants.ERROR, "Could not save."),
+        Message(constants.SUCCESS, "Saved."),
+    ]
+
+    page = render_to_string("base.html", {"messages": messages}, request=request)
+
+    assert re.search(r'class="alert alert-danger[^"]*"\s+role="alert">\s*Could not save\.', page)
+    assert re.search(r'class="alert alert-success[^"]*"\s+role="status">\s*Saved\.', page)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "vendor/bootstrap/bootstrap.min.css",
+        "vendor/bootstrap/bootstrap.bundle.min.js",
+        "vendor/plotly/plotly.min.js",
+        "css/app.css",
+    ],
+)
+def test_static_assets_are_found_locally(path: str) -> None:
+    location = finders.find(path)
+
+    assert isinstance(location, str)
+    assert Path(location).stat().st_size > 0
+
+
+def test_pages_load_scripts_and_styles_from_this_site_only(client: Client, world: World) -> None:
+    pages = [
+        client.get(reverse("login")).content.decode(),
+        logged_in(world.admin).get(reverse("home")).content.decode(),
+    ]
+
+    for page in pages:
+        urls = _asset_urls(page)
+        assert "/static/vendor/bootstrap/bootstrap.min.css" in urls
+        assert "/static/vendor/bootstrap/bootstrap.bundle.min.js" in urls
+        assert [url for url in urls if url.startswith(("http:", "https:", "//"))] == []

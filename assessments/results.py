@@ -1,19 +1,28 @@
 """Results of an assessment: scores per element, the level reached, next-level guidance.
 
 Reads the rows, hands plain data to ``assessments.scoring`` and puts the
-numbers next to the rubric texts the results page, charts and PDFs show.
+numbers next to the rubric texts the results page, charts and PDFs show. Also
+a team's progress across cycles, and the cycle overview CX managers see.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from django.db.models import Q, QuerySet
 
 from assessments import scoring
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Cycle, Membership, Team
 from assessments.questionnaire import Questionnaire, load_questionnaire
 from playbook.models import ActionStep, Element, FocusArea, Framework, Level, Question
-from playbook.queries import levels_with_guidance
+from playbook.queries import levels_with_guidance, questionnaire_elements
+
+if TYPE_CHECKING:
+    from assessments.charts import Chart
 
 
 @dataclass
@@ -50,6 +59,28 @@ class Reflection:
 
 
 @dataclass
+class CycleProgress:
+    """The team's median score per element key in one cycle (None: not enough answers)."""
+
+    cycle_id: int
+    cycle_name: str
+    opens_on: datetime.date
+    medians: dict[str, float | None]
+
+
+@dataclass
+class TeamProgress:
+    """A team's results across the cycles it submitted assessments in, oldest first."""
+
+    elements: list[Element]
+    cycles: list[CycleProgress]
+
+    @property
+    def shows_progress(self) -> bool:
+        return len(self.cycles) >= 2
+
+
+@dataclass
 class AssessmentResult:
     assessment: Assessment
     frameworks: list[FrameworkResult]
@@ -58,6 +89,7 @@ class AssessmentResult:
     # Per element key: the median across the organisation's teams in this cycle.
     organisation_medians: dict[str, float | None]
     organisation_teams: int
+    progress: TeamProgress = field(default_factory=lambda: TeamProgress(elements=[], cycles=[]))
 
     @property
     def elements(self) -> list[ElementResult]:
@@ -66,6 +98,14 @@ class AssessmentResult:
     @property
     def has_team_result(self) -> bool:
         return self.respondents > 1
+
+    @cached_property
+    def charts(self) -> list[Chart]:
+        """The results page's charts (built on first use, in the active language)."""
+        # Imported here: charts builds on this module, not the other way round.
+        from assessments.charts import assessment_charts
+
+        return assessment_charts(self)
 
 
 def _scored_answer(element_key: str, question: Question, answer: Answer) -> scoring.ScoredAnswer:
@@ -87,23 +127,35 @@ def question_counts(questionnaire: Questionnaire) -> dict[str, int]:
 TeamScores = dict[int, list[dict[str, scoring.ElementScore]]]
 
 
-def cycle_scores(cycle_id: int, counts: dict[str, int]) -> TeamScores:
-    """Team id -> element scores of each of its submitted assessments in the cycle.
+@dataclass(frozen=True)
+class SubmittedScores:
+    """One submitted assessment's element scores, with where and when it was made."""
 
-    Two queries whatever the number of teams: the submitted assessments, and
-    their scored answers.
+    assessment_id: int
+    team_id: int
+    cycle_id: int
+    cycle_name: str
+    opens_on: datetime.date
+    scores: dict[str, scoring.ElementScore]
+
+
+def submitted_scores(
+    assessments: QuerySet[Assessment], counts: dict[str, int]
+) -> list[SubmittedScores]:
+    """Element scores of the submitted ones among ``assessments``, oldest cycle first.
+
+    Two queries whatever the number of assessments: the submitted assessments
+    with their cycle, and their answers to active scored questions. Every
+    assessment is scored against ``counts`` (today's questions), so cycles
+    compare like with like.
     """
-    submitted = list(
-        Assessment.objects.filter(cycle_id=cycle_id, status=Assessment.Status.SUBMITTED)
-        .order_by("pk")
-        .values_list("pk", "team_id")
+    submitted = assessments.filter(status=Assessment.Status.SUBMITTED)
+    rows = submitted.order_by("cycle__opens_on", "cycle_id", "pk").values_list(
+        "pk", "team_id", "cycle_id", "cycle__name", "cycle__opens_on"
     )
-    rows = (
+    answers = (
         Answer.objects.filter(
-            assessment__cycle_id=cycle_id,
-            assessment__status=Assessment.Status.SUBMITTED,
-            question__active=True,
-            choice__isnull=False,
+            assessment__in=submitted.values("pk"), question__active=True, choice__isnull=False
         )
         .exclude(question__kind=Question.Kind.TEXT)
         .values_list(
@@ -115,18 +167,74 @@ def cycle_scores(cycle_id: int, counts: dict[str, int]) -> TeamScores:
         )
     )
     by_assessment: dict[int, list[scoring.ScoredAnswer]] = defaultdict(list)
-    for assessment_id, element_key, question_key, weight, score in rows:
+    for assessment_id, element_key, question_key, weight, score in answers:
         by_assessment[assessment_id].append(
             scoring.ScoredAnswer(
                 element_key=element_key, question_key=question_key, weight=weight, score=score
             )
         )
-    by_team: TeamScores = defaultdict(list)
-    for assessment_id, team_id in submitted:
-        by_team[team_id].append(
-            scoring.score_assessment(by_assessment.get(assessment_id, []), counts)
+    return [
+        SubmittedScores(
+            assessment_id=assessment_id,
+            team_id=team_id,
+            cycle_id=cycle_id,
+            cycle_name=cycle_name,
+            opens_on=opens_on,
+            scores=scoring.score_assessment(by_assessment.get(assessment_id, []), counts),
         )
+        for assessment_id, team_id, cycle_id, cycle_name, opens_on in rows
+    ]
+
+
+def _by_team(submitted: list[SubmittedScores]) -> TeamScores:
+    by_team: TeamScores = defaultdict(list)
+    for assessment in submitted:
+        by_team[assessment.team_id].append(assessment.scores)
     return dict(by_team)
+
+
+def cycle_scores(cycle_id: int, counts: dict[str, int]) -> TeamScores:
+    """Team id -> element scores of each of its submitted assessments in the cycle.
+
+    Two queries whatever the number of teams: the submitted assessments, and
+    their scored answers.
+    """
+    return _by_team(submitted_scores(Assessment.objects.filter(cycle_id=cycle_id), counts))
+
+
+def _team_results(
+    assessments: list[dict[str, scoring.ElementScore]], element_keys: list[str]
+) -> dict[str, scoring.TeamElementResult]:
+    return {
+        element_key: scoring.combine_team(
+            [scores[element_key] for scores in assessments], element_key=element_key
+        )
+        for element_key in element_keys
+    }
+
+
+def team_progress(submitted: list[SubmittedScores], *, elements: list[Element]) -> TeamProgress:
+    """One team's median score per element in each cycle of ``submitted``, in its order.
+
+    ``submitted`` holds that team's assessments, as ``submitted_scores`` returns
+    them (oldest cycle first). No queries.
+    """
+    by_cycle: dict[int, list[SubmittedScores]] = defaultdict(list)
+    for assessment in submitted:
+        by_cycle[assessment.cycle_id].append(assessment)
+    element_keys = [element.key for element in elements]
+    cycles = []
+    for assessments in by_cycle.values():
+        team = _team_results([assessment.scores for assessment in assessments], element_keys)
+        cycles.append(
+            CycleProgress(
+                cycle_id=assessments[0].cycle_id,
+                cycle_name=assessments[0].cycle_name,
+                opens_on=assessments[0].opens_on,
+                medians={key: result.median_score for key, result in team.items()},
+            )
+        )
+    return TeamProgress(elements=elements, cycles=cycles)
 
 
 def organisation_medians(
@@ -145,7 +253,7 @@ def organisation_medians(
 
 
 def assessment_result(assessment: Assessment) -> AssessmentResult:
-    """Everything the results page shows, in a fixed number of queries (about nine)."""
+    """Everything the results page shows, in a fixed number of queries (nine)."""
     questionnaire = load_questionnaire(assessment)
     counts = question_counts(questionnaire)
     answers = [
@@ -155,7 +263,17 @@ def assessment_result(assessment: Assessment) -> AssessmentResult:
         if question.is_scored and question.pk in questionnaire.answers
     ]
     element_scores = scoring.score_assessment(answers, counts)
-    all_team_scores = cycle_scores(assessment.cycle_id, counts)
+    # The whole cycle (for the team and organisation results) and this team's
+    # earlier cycles (for its progress) in one go: two queries. Cycles opening
+    # later are left out: an older cycle's results do not show the future.
+    submitted = submitted_scores(
+        Assessment.objects.filter(
+            Q(cycle_id=assessment.cycle_id)
+            | Q(team_id=assessment.team_id, cycle__opens_on__lte=assessment.cycle.opens_on)
+        ),
+        counts,
+    )
+    all_team_scores = _by_team([row for row in submitted if row.cycle_id == assessment.cycle_id])
     team_scores = all_team_scores.get(assessment.team_id, [])
     levels = levels_with_guidance(section.element.pk for section in questionnaire.sections)
 
@@ -199,4 +317,114 @@ def assessment_result(assessment: Assessment) -> AssessmentResult:
         respondents=len(team_scores),
         organisation_medians=organisation_medians(all_team_scores, list(counts)),
         organisation_teams=len(all_team_scores),
+        progress=team_progress(
+            [row for row in submitted if row.team_id == assessment.team_id],
+            elements=[section.element for section in questionnaire.sections],
+        ),
+    )
+
+
+@dataclass
+class TeamCycleResult:
+    """One team in a cycle: how far its leads got, and its result per element."""
+
+    team: Team
+    not_started: int
+    in_progress: int
+    submitted: int
+    # In the order of CycleOverview.elements.
+    elements: list[scoring.TeamElementResult]
+
+
+@dataclass
+class ElementLevelCounts:
+    """For one element, how many assessed teams sit at each level.
+
+    ``level_counts[0]`` counts the teams at level 1, ``level_counts[4]`` those at
+    level 5; ``not_enough`` the teams that submitted without enough answers.
+    """
+
+    element: Element
+    level_counts: tuple[int, ...]
+    not_enough: int
+
+
+@dataclass
+class CycleOverview:
+    cycle: Cycle
+    elements: list[Element]
+    teams: list[TeamCycleResult]
+    distribution: list[ElementLevelCounts]
+
+    @property
+    def assessed_teams(self) -> int:
+        """Teams with at least one submitted assessment: those the distribution counts."""
+        return sum(team.submitted > 0 for team in self.teams)
+
+
+def cycle_overview(cycle: Cycle) -> CycleOverview:
+    """A cycle across its organisation's teams, for CX managers.
+
+    Eight queries whatever the number of teams: the elements with their
+    questions and choices (three), the teams, their leads, the cycle's
+    assessments, and the submitted scores (two). A team not started counts
+    its leads without an assessment; teams that submitted nothing are left
+    out of the level distribution.
+    """
+    elements = [
+        element
+        for element in questionnaire_elements(cycle.frameworks.all())
+        if element.questions.all()
+    ]
+    counts = {
+        element.key: sum(question.is_scored for question in element.questions.all())
+        for element in elements
+    }
+    teams = list(Team.objects.filter(organisation_id=cycle.organisation_id).order_by("name", "pk"))
+    leads: dict[int, set[int]] = defaultdict(set)
+    for team_id, user_id in Membership.objects.filter(
+        organisation_id=cycle.organisation_id, role=Membership.Role.LEAD
+    ).values_list("team_id", "user_id"):
+        leads[team_id].add(user_id)
+    respondents: dict[int, set[int]] = defaultdict(set)
+    statuses: dict[int, list[str]] = defaultdict(list)
+    for team_id, respondent_id, status in Assessment.objects.filter(cycle=cycle).values_list(
+        "team_id", "respondent_id", "status"
+    ):
+        respondents[team_id].add(respondent_id)
+        statuses[team_id].append(status)
+    team_scores = cycle_scores(cycle.pk, counts)
+
+    team_results = []
+    for team in teams:
+        results = _team_results(team_scores.get(team.pk, []), list(counts))
+        team_results.append(
+            TeamCycleResult(
+                team=team,
+                not_started=len(leads[team.pk] - respondents[team.pk]),
+                in_progress=statuses[team.pk].count(Assessment.Status.DRAFT),
+                submitted=statuses[team.pk].count(Assessment.Status.SUBMITTED),
+                elements=[results[element.key] for element in elements],
+            )
+        )
+
+    distribution = []
+    for index, element in enumerate(elements):
+        level_counts = [0] * scoring.HIGHEST_LEVEL
+        not_enough = 0
+        for team_result in team_results:
+            if not team_result.submitted:
+                continue
+            level = team_result.elements[index].median_level
+            if level is None:
+                not_enough += 1
+            else:
+                level_counts[level - scoring.LOWEST_LEVEL] += 1
+        distribution.append(
+            ElementLevelCounts(
+                element=element, level_counts=tuple(level_counts), not_enough=not_enough
+            )
+        )
+    return CycleOverview(
+        cycle=cycle, elements=elements, teams=team_results, distribution=distribution
     )

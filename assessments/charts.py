@@ -9,6 +9,7 @@ language, so build the figures inside the request (or ``translation.override``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,9 @@ ELEMENT_COLOURS = (
     "#8c564b",
     "#7f7f7f",
 )
+
+# Above the plot: long element names on the x axis need the room below.
+LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
 
 # Frameworks with fewer elements get bars: a radar needs three corners to say anything.
 RADAR_MIN_ELEMENTS = 3
@@ -111,14 +115,15 @@ def radar_figure(
     figure.update_layout(
         _layout(),
         polar={
-            "radialaxis": {
-                "range": SCORE_RANGE,
-                "tickvals": LEVEL_TICKS,
-                "angle": 90,
-                "tickangle": 90,
-            },
+            # The scale runs between the first two corners, clear of their labels.
+            "radialaxis": {"range": SCORE_RANGE, "tickvals": LEVEL_TICKS, "angle": 45},
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
+        # Below the radar, out of the top corner's way. The team is drawn last
+        # (on top) but listed first.
+        legend={**LEGEND, "yanchor": "top", "y": -0.12, "traceorder": "reversed"},
+        # Room either side for the corner labels (element names).
+        margin={"l": 100, "r": 100, "t": 40, "b": 80},
     )
     return figure
 
@@ -140,7 +145,12 @@ def scores_bar_figure(
             _score_bars(team_scores, names, name=team_label, colour=TEAM_COLOUR),
         ]
     )
-    figure.update_layout(_layout(), barmode="group", xaxis={"type": "category"})
+    figure.update_layout(
+        _layout(),
+        barmode="group",
+        xaxis={"type": "category"},
+        legend={**LEGEND, "traceorder": "reversed"},
+    )
     figure.update_yaxes(_score_axis())
     return figure
 
@@ -183,7 +193,7 @@ def four_cs_figure(framework_result: FrameworkResult) -> go.Figure:
                 # A pattern as well as a colour, for readers who cannot tell them apart.
                 "pattern": {"shape": ["/" if marked else "" for marked in growth]},
             },
-            text=[_format_score(score) for score in scores],
+            text=[_format_score(score) if score is not None else "" for score in scores],
             textposition="outside",
             hovertemplate="%{x}: %{y:.1f}<extra></extra>",
         )
@@ -197,8 +207,10 @@ def four_cs_figure(framework_result: FrameworkResult) -> go.Figure:
             showarrow=True,
             arrowhead=2,
             arrowcolor=GROWTH_COLOUR,
+            # Above the score printed on the bar.
+            yshift=22,
             ax=0,
-            ay=-60,
+            ay=-40,
             font={"color": GROWTH_COLOUR},
         )
     figure.update_layout(_layout(), showlegend=False, xaxis={"type": "category"})
@@ -232,7 +244,16 @@ def level_distribution_figure(distribution: Sequence[ElementLevelCounts]) -> go.
     figure.update_layout(
         _layout(), barmode="stack", xaxis={"type": "category"}, legend={"traceorder": "normal"}
     )
-    figure.update_yaxes(title={"text": _("Teams")}, rangemode="tozero", tickformat="d", dtick=1)
+    tallest = max(
+        (sum(counts.level_counts) + counts.not_enough for counts in distribution), default=0
+    )
+    # Whole teams only, and no more than about eight gridlines however many teams.
+    figure.update_yaxes(
+        title={"text": _("Teams")},
+        rangemode="tozero",
+        tick0=0,
+        dtick=max(1, math.ceil(tallest / 8)),
+    )
     return figure
 
 
@@ -525,6 +546,8 @@ def _layout() -> dict[str, Any]:
         "template": "plotly_white",
         "height": HEIGHT,
         "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR},
-        "margin": {"l": 60, "r": 30, "t": 30, "b": 60},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.15, "x": 0},
+        "margin": {"l": 60, "r": 30, "t": 60, "b": 40},
+        "xaxis": {"automargin": True},
+        "yaxis": {"automargin": True},
+        "legend": LEGEND,
     }

@@ -20,4 +20,5 @@ urlpatterns = [
     path("assessments/<int:pk>/review/", views.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/submit/", views.assessment_submit, name="assessment_submit"),
     path("assessments/<int:pk>/results/", views.assessment_results, name="assessment_results"),
+    path("cycles/<int:pk>/overview/", views.cycle_overview, name="cycle_overview"),
 ]

@@ -9,9 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import services
+from assessments import results, services
+from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
-from assessments.models import Assessment, Cycle, Team
+from assessments.models import Assessment, Cycle, Membership, Team
 from assessments.overview import team_overview
 from assessments.questionnaire import load_questionnaire
 from assessments.results import assessment_result
@@ -161,3 +162,26 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     result = assessment_result(assessment)
     return render(request, "assessments/results.html", {"assessment": assessment, "result": result})
+
+def _get_cycle_for_manager(request: HttpRequest, pk: int) -> Cycle:
+    """A cycle of an organisation the user is CX manager of, else 404 (team leads too)."""
+    if not request.user.is_authenticated:
+        raise Http404
+    managed = Membership.objects.filter(user=request.user, role=Membership.Role.MANAGER).values(
+        "organisation_id"
+    )
+    return get_object_or_404(
+        Cycle.objects.filter(organisation_id__in=managed).select_related("organisation"), pk=pk
+    )
+
+
+@require_safe
+@login_required
+def cycle_overview(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _get_cycle_for_manager(request, pk)
+    overview = results.cycle_overview(cycle)
+    return render(
+        request,
+        "assessments/cycle_overview.html",
+        {"cycle": cycle, "overview": overview, "charts": cycle_charts(overview)},
+    )

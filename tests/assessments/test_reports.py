@@ -1,0 +1,359 @@
+"""The PDF action plan: what a reader finds in it, in English and in Chinese."""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from collections.abc import Iterator
+
+import plotly.graph_objects as go
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from assessments import chart_export, reports
+from assessments.models import Answer, Assessment
+from assessments.results import AssessmentResult, assessment_result
+from playbook.models import Question
+from tests import factories
+from tests.assessments.test_results import submitted
+from tests.conftest import World
+
+FAKE_CHART = "Fake chart drawing"
+NOTE = "Charts could not be drawn; the data tables show the same figures."
+REAL_FIGURE_TO_SVG = chart_export.figure_to_svg
+
+# alpha: (2 + 4) / 2 = 3.0 -> level 3; beta: (1 + 2) / 2 = 1.5 -> level 2.
+ANSWERS = {
+    "alpha-element-level": "level-2",
+    "alpha-element-agree": "agree",
+    "beta-element-level": "level-1",
+    "beta-element-agree": "disagree",
+}
+
+
+def fake_svg(figure: go.Figure, **size: int) -> str:
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="400" height="100" viewBox="0 0 400 100">'
+        f'<rect width="400" height="100" fill="#eee"/><text x="10" y="50">{FAKE_CHART}</text></svg>'
+    )
+
+
+@pytest.fixture(autouse=True)
+def mocked_export(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unit tests draw charts without Chromium; tests marked slow use the real exporter."""
+    if request.node.get_closest_marker("slow") is None:
+        monkeypatch.setattr(chart_export, "figure_to_svg", fake_svg)
+
+
+@pytest.fixture
+def real_chromium() -> Iterator[None]:
+    chart_export.stop()
+    yield
+    chart_export.stop()
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page, whitespace collapsed."""
+    assert pdf.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(pdf))
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def pdf_text(pdf: bytes) -> str:
+    return " ".join(pdf_pages(pdf))
+
+
+def result_for(
+    world: World, answers: dict[str, str] | None = None, texts: dict[str, str] | None = None
+) -> AssessmentResult:
+    return assessment_result(submitted(world, world.lead, answers or ANSWERS, texts))
+
+
+def test_english_plan_names_team_elements_and_the_steps_for_the_levels_reached(
+    world: World,
+) -> None:
+    text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+
+    for expected in ("Alpha support", "Acme", "2026 H2", "Element alpha-element", "Test framework"):
+        assert expected in text
+    assert "Element beta-element" in text
+    # Level 3 for alpha, level 2 for beta: their steps, and no other level's.
+    for step in ("alpha-element step 3.1", "alpha-element step 3.2"):
+        assert step in text
+    for step in ("beta-element step 2.1", "beta-element step 2.2"):
+        assert step in text
+    for other_level in (1, 2, 4, 5):
+        assert f"alpha-element step {other_level}." not in text
+    for other_level in (1, 3, 4, 5):
+        assert f"beta-element step {other_level}." not in text
+    assert "alpha-element looks like level 3." in text
+    assert "Focus areas for reaching level 4" in text
+    assert "alpha-element focus 3.1" in text
+    assert "Level 3: Stage 3" in text
+    # One "Owner" and one "Due date" line per step.
+    assert text.count("Owner") == 4
+    assert text.count("Due date") == 4
+
+
+def test_summary_table_shows_score_and_level(world: World) -> None:
+    pages = pdf_pages(reports.render_action_plan(result_for(world), language="en"))
+    summary = next(page for page in pages if "Summary of levels" in page)
+    assert "Element alpha-element 3.0 3 Stage 3" in summary
+    assert "Element beta-element growth opportunity 1.5 2 Stage 2" in summary
+
+
+def test_chinese_plan_has_the_chinese_rubric(world: World) -> None:
+    text = pdf_text(reports.render_action_plan(result_for(world), language="zh-hans"))
+
+    assert "Alpha support" in text
+    assert "测试框架" in text
+    assert "要素 alpha-element" in text
+    assert "要素 beta-element" in text
+    for step in ("alpha-element 步骤 3.1", "alpha-element 步骤 3.2", "beta-element 步骤 2.1"):
+        assert step in text
+    assert "alpha-element 步骤 2.1" not in text
+    assert "alpha-element 处于第 3 级。" in text
+    assert "alpha-element step 3.1" not in text  # no English rubric text
+    assert "行动步骤" in text  # "Action steps", from the project's translations
+
+
+def test_level_five_lists_where_to_go_from_here(world: World) -> None:
+    result = result_for(
+        world, {"alpha-element-level": "level-5", "alpha-element-agree": "strongly-agree"}
+    )
+    text = pdf_text(reports.render_action_plan(result, language="en"))
+    assert "Where to go from here" in text
+    assert "alpha-element step 5.1" in text
+    assert "alpha-element step 5.2" in text
+    assert "Focus areas for reaching level 6" not in text
+
+
+def test_element_without_enough_answers_has_no_steps(world: World) -> None:
+    result = result_for(
+        world, {"alpha-element-level": "not-sure", "alpha-element-agree": "not-sure"}
+    )
+    text = pdf_text(reports.render_action_plan(result, language="en"))
+    assert "Not enough answers" in text
+    assert "alpha-element step" not in text
+    assert "Owner" not in text
+
+
+def test_reflections_are_included(world: World) -> None:
+    result = result_for(world, texts={"alpha-element-reflect": "We rarely ask customers."})
+    text = pdf_text(reports.render_action_plan(result, language="en"))
+    assert "Reflections" in text
+    assert "Reflect on alpha-element." in text
+    assert "We rarely ask customers." in text
+
+
+def test_growth_opportunity_is_named(world: World) -> None:
+    text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+    assert "Biggest growth opportunity: Element beta-element (1.5)" in text
+
+
+def test_team_result_shows_median_and_spread(world: World) -> None:
+    second = factories.make_user("second_lead", first_name="Sam", last_name="Second")
+    factories.make_lead(second, world.alpha)
+    mine = submitted(
+        world,
+        world.lead,
+        {"alpha-element-level": "level-1", "alpha-element-agree": "strongly-disagree"},
+    )
+    submitted(
+        world, second, {"alpha-element-level": "level-4", "alpha-element-agree": "strongly-agree"}
+    )
+    text = pdf_text(reports.render_action_plan(assessment_result(mine), language="en"))
+    assert "Team median (lowest–highest)" in text
+    assert "2.8 (1.0–4.5)" in text  # median of 1.0 and 4.5 is 2.75
+    assert "respondents disagree" in text
+    assert "Team result Median of 2 respondents" in text
+
+
+def test_single_respondent_plan_names_the_respondent(world: World) -> None:
+    world.lead.first_name, world.lead.last_name = "Lee", "Lead"
+    world.lead.save()
+    text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+    assert "Respondent Lee Lead" in text
+    assert "Team median" not in text
+    assert "Team result" not in text
+
+
+def test_pages_are_numbered_with_a_running_footer(world: World) -> None:
+    pages = pdf_pages(reports.render_action_plan(result_for(world), language="en"))
+    total = len(pages)
+    assert total >= 4  # cover, summary, charts, the framework
+    assert "Page 1 of" not in pages[0]  # the cover stays clean
+    for number, page in enumerate(pages[1:], start=2):
+        assert f"Page {number} of {total}" in page
+        assert "Alpha support · 2026 H2" in page
+
+
+def test_each_framework_starts_on_a_new_page(world: World) -> None:
+    second_framework = factories.make_rubric("second-framework", ("gamma-element",))
+    second_framework.order = 1
+    second_framework.save()
+    world.cycle.frameworks.add(second_framework)
+    answers = {**ANSWERS, "gamma-element-level": "level-4", "gamma-element-agree": "agree"}
+    pages = pdf_pages(reports.render_action_plan(result_for(world, answers), language="en"))
+    first = next(i for i, page in enumerate(pages) if "alpha-element step 3.1" in page)
+    second = next(i for i, page in enumerate(pages) if "gamma-element step 4.1" in page)
+    assert second > first
+    assert "alpha-element step" not in pages[second]
+    assert "beta-element step" not in pages[second]
+
+
+def test_charts_are_inlined(world: World) -> None:
+    text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+    assert FAKE_CHART in text
+    assert "Scores for Test framework" in text  # each chart's data table
+    assert NOTE not in text
+
+
+def test_failed_chart_export_still_gives_a_plan_with_tables_and_a_note(
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(figure: go.Figure, **size: int) -> str:
+        raise chart_export.ChartExportError("Chromium died")
+
+    monkeypatch.setattr(chart_export, "figure_to_svg", broken)
+    with caplog.at_level(logging.WARNING, logger="assessments.reports"):
+        pdf = reports.render_action_plan(result_for(world), language="en")
+
+    text = pdf_text(pdf)
+    assert NOTE in text
+    assert FAKE_CHART not in text
+    assert "Scores for Test framework" in text
+    assert "Element alpha-element 3.0" in text  # a data table row
+    assert "alpha-element step 3.1" in text  # the rest of the plan is there
+    assert "drawn without charts: Chromium died" in caplog.text
+
+
+def test_chart_export_is_retried_once(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first export fails, Chromium is restarted, and the charts are drawn after all."""
+    started: list[int] = []
+
+    class FlakyServer:
+        def __init__(self, browser_path: str) -> None:
+            self.pid = os.getpid()
+            self.number = len(started)
+            started.append(self.number)
+
+        def export_svg(self, figure: go.Figure, options: dict[str, object]) -> str:
+            if self.number == 0:
+                raise RuntimeError("Chromium died")
+            return '<?xml version="1.0"?>' + fake_svg(figure)
+
+        def close(self) -> None:
+            pass
+
+    # The real figure_to_svg, with a fake browser behind it.
+    monkeypatch.setattr(chart_export, "figure_to_svg", REAL_FIGURE_TO_SVG)
+    chart_export.stop()
+    monkeypatch.setattr(chart_export, "_KaleidoServer", FlakyServer)
+    try:
+        text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+    finally:
+        chart_export.stop()
+
+    assert len(started) == 2
+    assert FAKE_CHART in text
+    assert NOTE not in text
+
+
+def test_filename_names_team_cycle_and_language(world: World) -> None:
+    result = result_for(world)
+    assert reports.action_plan_filename(result, "en") == "action-plan-alpha-support-2026-h2-en.pdf"
+    assert (
+        reports.action_plan_filename(result, "zh-hans")
+        == "action-plan-alpha-support-2026-h2-zh-hans.pdf"
+    )
+
+
+def test_filename_is_ascii_for_a_chinese_team_name(world: World) -> None:
+    world.alpha.name = "客户支持"
+    world.alpha.save()
+    result = result_for(world)
+    assert (
+        reports.action_plan_filename(result, "zh-hans") == "action-plan-alpha-2026-h2-zh-hans.pdf"
+    )
+
+
+def test_css_string_cannot_break_out_of_the_stylesheet() -> None:
+    assert reports.css_string('A "team" </style>') == '"A \\22 team\\22  \\3c /style\\3e "'
+
+
+def test_page_numbers_follow_the_word_order_of_the_language() -> None:
+    assert reports.page_number_css("第 %(page)s 页，共 %(pages)s 页") == (
+        '"第 " counter(page) " 页，共 " counter(pages) " 页"'
+    )
+    assert reports.page_number_css("Page %(page)s of %(pages)s") == (
+        '"Page " counter(page) " of " counter(pages)'
+    )
+
+
+def test_rendering_does_not_query_per_element(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    world.cycle.frameworks.add(
+        factories.make_rubric("wide-framework", tuple(f"wide-{index}" for index in range(8)))
+    )
+    answers = {f"wide-{index}-level": "level-3" for index in range(8)}
+    assessment = Assessment.objects.select_related("team__organisation", "cycle", "respondent").get(
+        pk=submitted(world, world.lead, {**ANSWERS, **answers}).pk
+    )
+    result = assessment_result(assessment)
+    with django_assert_max_num_queries(2):  # type: ignore[operator]
+        reports.render_action_plan(result, language="en")
+
+
+def _answer(assessment: Assessment, question_key: str, choice_key: str) -> None:
+    question = Question.objects.get(key=question_key)
+    Answer.objects.create(
+        assessment=assessment, question=question, choice=question.choices.get(key=choice_key)
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [
+        ("en", ["Element alpha-element", "Element beta-element"]),
+        ("zh-hans", ["要素 alpha-element", "要素 beta-element"]),
+    ],
+)
+def test_real_charts_are_vector_drawings_with_text_labels(
+    world: World,
+    real_chromium: None,
+    monkeypatch: pytest.MonkeyPatch,
+    language: str,
+    names: list[str],
+) -> None:
+    # A second team gives the organisation median a value of its own.
+    beta = Assessment.objects.create(
+        team=world.beta,
+        cycle=world.cycle,
+        respondent=world.lead2,
+        status=Assessment.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    _answer(beta, "alpha-element-level", "level-4")
+    _answer(beta, "alpha-element-agree", "agree")
+    result = result_for(world)
+
+    drawn = reports.render_action_plan(result, language=language)
+
+    def broken(figure: go.Figure, **size: int) -> str:
+        raise chart_export.ChartExportError("no Chromium")
+
+    monkeypatch.setattr(chart_export, "figure_to_svg", broken)
+    tables_only = reports.render_action_plan(result, language=language)
+
+    drawn_text, tables_text = pdf_text(drawn), pdf_text(tables_only)
+    assert NOTE not in drawn_text
+    # The charts' category labels are text in the PDF, on top of what the tables say.
+    for name in names:
+        assert drawn_text.count(name) > tables_text.count(name)
+    # Vector: no bitmap anywhere in the PDF.
+    assert all(not page.images for page in PdfReader(io.BytesIO(drawn)).pages)

@@ -94,8 +94,8 @@ setup: install messages ## install, migrate, load the rubric and the demo data
 
 # `start` runs each process in the background in its own process group (set -m),
 # so one signal stops runserver's autoreloader and its child together. When any
-# process exits, or on Ctrl-C, the trap stops all the others. Add the task
-# worker as one more `start ...; \` line.
+# process exits, or on Ctrl-C, the trap stops all the others. The task worker
+# prepares the PDF action plans; --no-reload keeps its Chromium warm.
 run: setup ## Serve on http://127.0.0.1:$PORT (default 8000) with the demo data
 	@echo
 	@echo "Demo logins (development only), password cx-demo-2026:"
@@ -107,6 +107,7 @@ run: setup ## Serve on http://127.0.0.1:$PORT (default 8000) with the demo data
 	stop() { trap - INT TERM EXIT; for pid in "$${pids[@]}"; do kill -TERM -- "-$$pid" 2>/dev/null || true; done; wait; }; \
 	trap stop INT TERM EXIT; \
 	start $(MANAGE) runserver 127.0.0.1:$(PORT); \
+	start $(MANAGE) db_worker --no-reload; \
 	set +m; \
 	wait -n
 

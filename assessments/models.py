@@ -310,3 +310,87 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment} · {self.question.key}"
+
+
+class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
+    def visible_to(self, user: Any) -> ActionPlanQuerySet:
+        return self.filter(team__in=Team.objects.visible_to(user))
+
+
+class ActionPlan(models.Model):
+    """A PDF action plan, prepared in the background and kept until its inputs change.
+
+    ``input_hash`` fingerprints everything the PDF shows (answers, scores, the
+    rubric texts, the language, the report templates): a repeat request with
+    the same fingerprint is served from ``pdf`` without rendering.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be prepared")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="action_plans", verbose_name=_("team")
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="action_plans", verbose_name=_("cycle")
+    )
+    assessment = models.ForeignKey(
+        Assessment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="action_plans",
+        verbose_name=_("assessment"),
+        help_text=_("Empty for a team result combining every respondent."),
+    )
+    language = models.CharField(_("language"), max_length=10)
+    input_hash = models.CharField(_("input fingerprint"), max_length=64, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    pdf = models.BinaryField(_("PDF"), blank=True, default=b"")
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("PDF action plan")
+        verbose_name_plural = _("PDF action plans")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "cycle", "assessment", "language", "input_hash"],
+                name="one_action_plan_per_input",
+                condition=models.Q(assessment__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["team", "cycle", "language", "input_hash"],
+                name="one_team_action_plan_per_input",
+                condition=models.Q(assessment__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename or f"{self.team} · {self.cycle} · {self.language}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED

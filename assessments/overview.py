@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from assessments.models import Assessment, Cycle, Team
+from assessments.models import Assessment, Cycle, Membership, Team
 from playbook.models import Question
 
 ANSWERED = Q(answers__question__active=True) & (
@@ -56,3 +56,15 @@ def team_overview(user: Any) -> list[TeamCycleRow]:
         else:
             row.others.append(assessment)
     return list(rows.values())
+
+
+def managed_cycles(user: Any) -> list[Cycle]:
+    """Cycles of the organisations the user is CX manager of, open ones first. One query."""
+    organisations = Membership.objects.filter(user=user, role=Membership.Role.MANAGER).values(
+        "organisation_id"
+    )
+    return list(
+        Cycle.objects.filter(organisation_id__in=organisations)
+        .select_related("organisation")
+        .order_by("status", "-opens_on")
+    )

@@ -20,5 +20,14 @@ urlpatterns = [
     path("assessments/<int:pk>/review/", views.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/submit/", views.assessment_submit, name="assessment_submit"),
     path("assessments/<int:pk>/results/", views.assessment_results, name="assessment_results"),
+    path(
+        "assessments/<int:pk>/action-plan/",
+        views.action_plan_request,
+        name="action_plan_request",
+    ),
+    path("action-plans/<int:pk>/status/", views.action_plan_status, name="action_plan_status"),
+    path(
+        "action-plans/<int:pk>/download/", views.action_plan_download, name="action_plan_download"
+    ),
     path("cycles/<int:pk>/overview/", views.cycle_overview, name="cycle_overview"),
 ]

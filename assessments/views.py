@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments import results, services
+from assessments import action_plans, results, services
+from assessments.action_plans import current_action_plan
 from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
-from assessments.models import Assessment, Cycle, Membership, Team
-from assessments.overview import team_overview
+from assessments.models import ActionPlan, Assessment, Cycle, Membership, Team
+from assessments.overview import managed_cycles, team_overview
 from assessments.questionnaire import load_questionnaire
 from assessments.results import assessment_result
 
@@ -37,7 +42,11 @@ def _get_team_for_user(request: HttpRequest, pk: int) -> Team:
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "assessments/home.html", {"rows": team_overview(request.user)})
+    return render(
+        request,
+        "assessments/home.html",
+        {"rows": team_overview(request.user), "managed_cycles": managed_cycles(request.user)},
+    )
 
 
 @require_POST
@@ -161,7 +170,58 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessment_review", pk=assessment.pk)
         raise Http404
     result = assessment_result(assessment)
-    return render(request, "assessments/results.html", {"assessment": assessment, "result": result})
+    _fingerprint, action_plan = current_action_plan(result, language=get_language())
+    return render(
+        request,
+        "assessments/results.html",
+        {"assessment": assessment, "result": result, "action_plan": action_plan},
+    )
+
+
+def _get_action_plan_for_user(request: HttpRequest, pk: int) -> ActionPlan:
+    return get_object_or_404(
+        ActionPlan.objects.visible_to(request.user).defer("pdf").select_related("assessment"),
+        pk=pk,
+    )
+
+
+@require_POST
+@login_required
+def action_plan_request(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _get_assessment_for_user(request, pk)
+    if not assessment.is_submitted:
+        raise Http404
+    action_plans.action_plan_request(
+        result=assessment_result(assessment), language=get_language(), user=request.user
+    )
+    return redirect(reverse("assessment_results", args=[assessment.pk]) + "#action-plan")
+
+
+@require_safe
+@login_required
+def action_plan_status(request: HttpRequest, pk: int) -> JsonResponse:
+    action_plan = _get_action_plan_for_user(request, pk)
+    html = render_to_string(
+        "assessments/_action_plan_state.html",
+        {"action_plan": action_plan, "assessment": action_plan.assessment},
+        request=request,
+    )
+    return JsonResponse({"status": action_plan.status, "html": html})
+
+
+@require_safe
+@login_required
+def action_plan_download(request: HttpRequest, pk: int) -> HttpResponse:
+    action_plan = get_object_or_404(
+        ActionPlan.objects.visible_to(request.user).filter(status=ActionPlan.Status.READY),
+        pk=pk,
+    )
+    response = HttpResponse(bytes(action_plan.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=action_plan.filename
+    )
+    return response
+
 
 def _get_cycle_for_manager(request: HttpRequest, pk: int) -> Cycle:
     """A cycle of an organisation the user is CX manager of, else 404 (team leads too)."""

@@ -298,3 +298,14 @@ def test_others_cannot_open_or_write_a_leads_sections(who: str, world: World) ->
     assert client.get(reverse("assessment_review", args=[assessment.pk])).status_code == 404
     assert client.post(reverse("assessment_submit", args=[assessment.pk])).status_code == 404
     assert not Answer.objects.exists()
+
+
+def test_manager_home_links_to_the_cycle_overview(manager_client: Client, world: World) -> None:
+    page = manager_client.get(reverse("home")).content.decode()
+    assert reverse("cycle_overview", args=[world.cycle.pk]) in page
+    assert reverse("cycle_overview", args=[world.globex_cycle.pk]) not in page
+
+
+def test_lead_home_has_no_cycle_overview_link(lead_client: Client, world: World) -> None:
+    page = lead_client.get(reverse("home")).content.decode()
+    assert reverse("cycle_overview", args=[world.cycle.pk]) not in page

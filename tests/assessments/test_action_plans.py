@@ -1,0 +1,268 @@
+"""PDF action plans: requested from the results page, prepared by a task, served from storage."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+
+from assessments import reports
+from assessments.models import ActionPlan, Assessment
+from playbook.models import Level
+from tests.assessments.test_results import submitted
+from tests.conftest import World, logged_in
+
+FAKE_PDF = b"%PDF-1.7 fake action plan"
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Replace the WeasyPrint render with a recorder (the real one is tested in test_reports)."""
+    calls: list[str] = []
+
+    def fake_render(result: Any, *, language: str) -> bytes:
+        calls.append(language)
+        return FAKE_PDF + language.encode()
+
+    monkeypatch.setattr(reports, "render_action_plan", fake_render)
+    return calls
+
+
+@pytest.fixture
+def immediate_tasks(settings: Any) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def assessment(world: World) -> Assessment:
+    return submitted(
+        world,
+        world.lead,
+        {
+            "alpha-element-level": "level-2",
+            "alpha-element-agree": "disagree",
+            "beta-element-level": "level-4",
+            "beta-element-agree": "agree",
+        },
+    )
+
+
+def results_page(client: Client, assessment: Assessment, **extra: Any) -> str:
+    return client.get(reverse("assessment_results", args=[assessment.pk]), **extra).content.decode()
+
+
+def request_plan(
+    client: Client, assessment: Assessment, capture: Callable[..., Any], **extra: Any
+) -> Any:
+    with capture(execute=True):
+        return client.post(reverse("action_plan_request", args=[assessment.pk]), **extra)
+
+
+def test_results_page_offers_to_prepare_the_pdf(
+    lead_client: Client, assessment: Assessment
+) -> None:
+    page = results_page(lead_client, assessment)
+    assert "Prepare PDF action plan" in page
+    assert reverse("action_plan_request", args=[assessment.pk]) in page
+
+
+def test_request_queues_a_task_and_the_page_shows_it_is_being_prepared(
+    lead_client: Client,
+    assessment: Assessment,
+    renders: list[str],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    response = request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    assert response["Location"].endswith("#action-plan")
+    plan = ActionPlan.objects.get()
+    assert plan.status == ActionPlan.Status.PENDING
+    assert plan.language == "en"
+    page = results_page(lead_client, assessment)
+    assert "Your PDF is being prepared" in page
+    assert f'data-action-plan-status="{reverse("action_plan_status", args=[plan.pk])}"' in page
+    status = lead_client.get(reverse("action_plan_status", args=[plan.pk])).json()
+    assert status["status"] == "pending"
+    assert renders == []
+
+
+def test_prepared_pdf_is_offered_and_downloaded_without_rendering_again(
+    lead_client: Client,
+    assessment: Assessment,
+    renders: list[str],
+    immediate_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    plan = ActionPlan.objects.get()
+    assert plan.status == ActionPlan.Status.READY
+    assert renders == ["en"]
+
+    status = lead_client.get(reverse("action_plan_status", args=[plan.pk])).json()
+    assert status["status"] == "ready"
+    assert reverse("action_plan_download", args=[plan.pk]) in status["html"]
+    assert "Download PDF action plan" in results_page(lead_client, assessment)
+
+    response = lead_client.get(reverse("action_plan_download", args=[plan.pk]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == FAKE_PDF + b"en"
+    assert (
+        'attachment; filename="action-plan-alpha-support-2026-h2-en.pdf"' == response["Content-Disposition"]
+    )
+
+    # Asking again for the unchanged assessment reuses the stored PDF.
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    lead_client.get(reverse("action_plan_download", args=[plan.pk]))
+    assert renders == ["en"]
+    assert ActionPlan.objects.count() == 1
+
+
+def test_a_rubric_text_edit_produces_a_new_pdf(
+    lead_client: Client,
+    assessment: Assessment,
+    renders: list[str],
+    immediate_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    level = Level.objects.get(element__key="alpha-element", number=2)
+    level.description_en = "A sharper description of level 2."
+    level.save()
+    assert "Prepare PDF action plan" in results_page(lead_client, assessment)
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    assert renders == ["en", "en"]
+    assert ActionPlan.objects.filter(status=ActionPlan.Status.READY).count() == 2
+
+
+def test_each_language_gets_its_own_pdf(
+    lead_client: Client,
+    assessment: Assessment,
+    renders: list[str],
+    immediate_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    request_plan(
+        lead_client, assessment, django_capture_on_commit_callbacks, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    assert renders == ["en", "zh-hans"]
+    chinese = ActionPlan.objects.get(language="zh-hans")
+    response = lead_client.get(reverse("action_plan_download", args=[chinese.pk]))
+    assert "action-plan-alpha-support-2026-h2-zh-hans.pdf" in response["Content-Disposition"]
+
+
+def test_a_failed_task_shows_a_message_and_a_retry_button(
+    lead_client: Client,
+    assessment: Assessment,
+    immediate_tasks: None,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    def broken_render(result: Any, *, language: str) -> bytes:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(reports, "render_action_plan", broken_render)
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    plan = ActionPlan.objects.get()
+    assert plan.status == ActionPlan.Status.FAILED
+    assert "disk full" in plan.error
+    page = results_page(lead_client, assessment)
+    assert "The PDF could not be prepared" in page
+    assert "Try again" in page
+    status = lead_client.get(reverse("action_plan_status", args=[plan.pk])).json()
+    assert status["status"] == "failed"
+    assert "Try again" in status["html"]
+    assert lead_client.get(reverse("action_plan_download", args=[plan.pk])).status_code == 404
+
+    monkeypatch.setattr(reports, "render_action_plan", lambda result, language: FAKE_PDF)
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.READY
+    assert ActionPlan.objects.count() == 1
+
+
+def test_the_database_worker_prepares_the_pdf(
+    lead_client: Client,
+    assessment: Assessment,
+    renders: list[str],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    assert ActionPlan.objects.get().status == ActionPlan.Status.PENDING
+    call_command("db_worker", batch=True, no_startup_delay=True, verbosity=0, reload=False)
+    assert ActionPlan.objects.get().status == ActionPlan.Status.READY
+    assert renders == ["en"]
+
+
+def test_manager_of_the_organisation_may_download(
+    manager_client: Client,
+    lead_client: Client,
+    assessment: Assessment,
+    renders: list[str],
+    immediate_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    request_plan(manager_client, assessment, django_capture_on_commit_callbacks)
+    plan = ActionPlan.objects.get()
+    assert manager_client.get(reverse("action_plan_download", args=[plan.pk])).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["lead2", "other_lead", "outsider"])
+def test_nobody_else_may_request_poll_or_download(
+    who: str,
+    world: World,
+    lead_client: Client,
+    assessment: Assessment,
+    renders: list[str],
+    immediate_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    plan = ActionPlan.objects.get()
+    client = logged_in(getattr(world, who))
+    assert client.get(reverse("action_plan_status", args=[plan.pk])).status_code == 404
+    assert client.get(reverse("action_plan_download", args=[plan.pk])).status_code == 404
+    response = request_plan(client, assessment, django_capture_on_commit_callbacks)
+    assert response.status_code == 404
+    assert ActionPlan.objects.count() == 1
+
+
+def test_wrong_methods_are_refused(lead_client: Client, assessment: Assessment) -> None:
+    assert lead_client.get(reverse("action_plan_request", args=[assessment.pk])).status_code == 405
+    plan = ActionPlan.objects.create(
+        team=assessment.team,
+        cycle=assessment.cycle,
+        assessment=assessment,
+        language="en",
+        input_hash="x" * 64,
+    )
+    assert lead_client.post(reverse("action_plan_status", args=[plan.pk])).status_code == 405
+    assert lead_client.post(reverse("action_plan_download", args=[plan.pk])).status_code == 405
+
+
+def test_draft_assessments_have_no_pdf(lead_client: Client, world: World) -> None:
+    draft = Assessment.objects.create(team=world.alpha, cycle=world.cycle, respondent=world.lead)
+    response = lead_client.post(reverse("action_plan_request", args=[draft.pk]))
+    assert response.status_code == 404
+    assert not ActionPlan.objects.exists()
+
+
+def test_status_is_json_for_the_polling_script(
+    lead_client: Client,
+    assessment: Assessment,
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+    renders: list[str],
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    response = lead_client.get(reverse("action_plan_status", args=[ActionPlan.objects.get().pk]))
+    assert response["Content-Type"] == "application/json"
+    assert set(json.loads(response.content)) == {"status", "html"}

@@ -113,9 +113,8 @@ def test_prepared_pdf_is_offered_and_downloaded_without_rendering_again(
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content == FAKE_PDF + b"en"
-    assert (
-        'attachment; filename="action-plan-alpha-support-2026-h2-en.pdf"' == response["Content-Disposition"]
-    )
+    expected = 'attachment; filename="action-plan-alpha-support-2026-h2-en.pdf"'
+    assert response["Content-Disposition"] == expected
 
     # Asking again for the unchanged assessment reuses the stored PDF.
     request_plan(lead_client, assessment, django_capture_on_commit_callbacks)

@@ -9,7 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from playbook.models import Choice, Framework, Question
+from playbook.models import ActionStep, Choice, Framework, Question, RubricVersion
 
 NOTE_MAX_LENGTH = 2000
 
@@ -194,6 +194,15 @@ class Cycle(models.Model):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    rubric_version = models.ForeignKey(
+        RubricVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cycles",
+        verbose_name=_("rubric version"),
+        help_text=_("The rubric as it was when the cycle opened; later edits do not change it."),
     )
 
     objects = CycleQuerySet.as_manager()
@@ -394,3 +403,147 @@ class ActionPlan(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+
+class Invitation(models.Model):
+    """A single-use link that lets someone set a password and join a team as its lead."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("team")
+    )
+    email = models.EmailField(_("email"))
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.team}"
+
+
+class Reminder(models.Model):
+    """One reminder email; at most one per lead, team and cycle a day."""
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("cycle")
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("team")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    sent_on = models.DateField(_("sent on"))
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "team", "user", "sent_on"], name="one_reminder_a_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.team} · {self.sent_on}"
+
+
+class ActionItem(models.Model):
+    """A next-level step a team commits to: an owner, a due date and a status."""
+
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        DOING = "doing", _("Doing")
+        DONE = "done", _("Done")
+
+    team = models.ForeignKey(
+        Team, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("team")
+    )
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="action_items", verbose_name=_("cycle")
+    )
+    action_step = models.ForeignKey(
+        ActionStep,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="action_items",
+        verbose_name=_("action step"),
+    )
+    # Kept on the item so it reads the same after rubric edits.
+    element_key = models.SlugField(_("element key"), blank=True)
+    step_key = models.SlugField(_("step key"), blank=True)
+    title = models.CharField(_("title"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_action_items",
+        verbose_name=_("owner"),
+    )
+    owner_name = models.CharField(
+        _("owner (name)"), max_length=200, blank=True, help_text=_("When the owner has no login.")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.TODO
+    )
+    notes = models.TextField(
+        _("notes"), blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)]
+    )
+    carried_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_to",
+        verbose_name=_("carried over from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["status", "due_date", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.DONE

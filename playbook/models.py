@@ -378,3 +378,32 @@ class Choice(models.Model):
         return (self.question.key, self.key)
 
     natural_key.dependencies = ["playbook.question"]  # type: ignore[attr-defined]
+
+
+class RubricVersionQuerySet(models.QuerySet["RubricVersion"]):
+    def get_by_natural_key(self, digest: str) -> RubricVersion:
+        return self.get(digest=digest)
+
+
+class RubricVersion(models.Model):
+    """A frozen copy of the rubric (texts, questions, choices, scores) as a cycle opened.
+
+    Identical rubrics share one version: ``digest`` is the SHA-256 of ``data``.
+    """
+
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    data = models.JSONField(_("rubric"))
+    created_at = models.DateTimeField(_("frozen at"), auto_now_add=True)
+
+    objects = RubricVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("rubric version")
+        verbose_name_plural = _("rubric versions")
+
+    def __str__(self) -> str:
+        return f"{self.digest[:12]} ({self.created_at:%Y-%m-%d})"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.digest,)

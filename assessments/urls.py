@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from assessments import views
 
@@ -30,4 +30,9 @@ urlpatterns = [
         "action-plans/<int:pk>/download/", views.action_plan_download, name="action_plan_download"
     ),
     path("cycles/<int:pk>/overview/", views.cycle_overview, name="cycle_overview"),
+    # Manager workflows, each in a module of its own.
+    path("", include("assessments.cycle_urls")),
+    path("", include("assessments.action_item_urls")),
+    path("", include("assessments.export_urls")),
+    path("", include("assessments.dashboard_urls")),
 ]

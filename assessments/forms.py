@@ -53,7 +53,7 @@ class SectionForm(forms.Form):
             answer = answers.get(question.pk)
             if answer is not None:
                 initial[ANSWER_PREFIX + question.key] = (
-                    answer.text if not question.is_scored else self._choice_key(answer)
+                    answer.text if not question.is_scored else self._choice_key(question, answer)
                 )
                 initial[NOTE_PREFIX + question.key] = answer.note
         super().__init__(data, initial=initial)
@@ -83,8 +83,12 @@ class SectionForm(forms.Form):
             )
 
     @staticmethod
-    def _choice_key(answer: Answer) -> str | None:
-        return answer.choice.key if answer.choice_id and answer.choice else None
+    def _choice_key(question: Question, answer: Answer) -> str | None:
+        """The key of the chosen option, as the cycle's rubric names it."""
+        return next(
+            (choice.key for choice in question.choices.all() if choice.pk == answer.choice_id),
+            None,
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -9,8 +9,10 @@ from django.db.models import Count, Q
 
 from assessments.models import Assessment, Cycle, Membership, Team
 from playbook.models import Question
+from playbook.versions import rubric_for_version
 
-ANSWERED = Q(answers__question__active=True) & (
+# A pinned cycle asks exactly its rubric's questions; a live one, the active questions.
+ANSWERED = (Q(cycle__rubric_version__isnull=False) | Q(answers__question__active=True)) & (
     Q(answers__choice__isnull=False)
     | (Q(answers__question__kind=Question.Kind.TEXT) & ~Q(answers__text=""))
 )
@@ -25,7 +27,10 @@ class TeamCycleRow:
 
 
 def team_overview(user: Any) -> list[TeamCycleRow]:
-    """Three queries: teams, open cycles with their question count, assessments."""
+    """Three queries: teams, open cycles with their question count, assessments.
+
+    (Plus one per pinned rubric this process has not read yet.)
+    """
     teams = list(Team.objects.visible_to(user).select_related("organisation"))
     cycles = list(
         Cycle.objects.open()
@@ -37,6 +42,12 @@ def team_overview(user: Any) -> list[TeamCycleRow]:
             )
         )
     )
+    for cycle in cycles:
+        if cycle.rubric_version_id:
+            cycle.question_count = sum(  # type: ignore[attr-defined]
+                len(element.questions.all())
+                for element in rubric_for_version(cycle.rubric_version_id).elements
+            )
     rows = {
         (team.pk, cycle.pk): TeamCycleRow(team=team, cycle=cycle)
         for team in teams

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from assessments.models import Answer, Assessment
 from playbook.models import Element, Question
-from playbook.queries import questionnaire_elements
+from playbook.versions import Rubric, rubric_for_cycle
 
 
 def is_answered(question: Question, answer: Answer | None) -> bool:
@@ -47,6 +47,7 @@ class Questionnaire:
     assessment: Assessment
     sections: list[Section]
     answers: dict[int, Answer]
+    rubric: Rubric = field(repr=False)
 
     def section(self, number: int) -> Section | None:
         if 1 <= number <= len(self.sections):
@@ -79,11 +80,11 @@ class Questionnaire:
 
 
 def load_questionnaire(assessment: Assessment) -> Questionnaire:
-    """Four queries: elements, questions, choices, answers."""
-    elements = questionnaire_elements(assessment.cycle.frameworks.all())
+    """The cycle's rubric (pinned: no query once cached; live: three) and the answers (one)."""
+    rubric = rubric_for_cycle(assessment.cycle)
+    elements = rubric.elements
     answers = {
-        answer.question_id: answer
-        for answer in Answer.objects.filter(assessment=assessment).select_related("choice")
+        answer.question_id: answer for answer in Answer.objects.filter(assessment=assessment)
     }
     sections = [
         Section(
@@ -96,4 +97,4 @@ def load_questionnaire(assessment: Assessment) -> Questionnaire:
             (element for element in elements if element.questions.all()), 1
         )
     ]
-    return Questionnaire(assessment=assessment, sections=sections, answers=answers)
+    return Questionnaire(assessment=assessment, sections=sections, answers=answers, rubric=rubric)

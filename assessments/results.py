@@ -17,9 +17,9 @@ from django.db.models import Q, QuerySet
 
 from assessments import scoring
 from assessments.models import Answer, Assessment, Cycle, Membership, Team
-from assessments.questionnaire import Questionnaire, load_questionnaire
+from assessments.questionnaire import load_questionnaire
 from playbook.models import ActionStep, Element, FocusArea, Framework, Level, Question
-from playbook.queries import levels_with_guidance, questionnaire_elements
+from playbook.versions import Rubric, rubric_for_cycle, rubric_for_version
 
 if TYPE_CHECKING:
     from assessments.charts import Chart
@@ -109,19 +109,14 @@ class AssessmentResult:
 
 
 def _scored_answer(element_key: str, question: Question, answer: Answer) -> scoring.ScoredAnswer:
+    """The answer as scoring sees it: the score of the chosen option in the cycle's rubric."""
+    choice = next((c for c in question.choices.all() if c.pk == answer.choice_id), None)
     return scoring.ScoredAnswer(
         element_key=element_key,
         question_key=question.key,
         weight=question.weight,
-        score=answer.choice.score if answer.choice else None,
+        score=choice.score if choice else None,
     )
-
-
-def question_counts(questionnaire: Questionnaire) -> dict[str, int]:
-    return {
-        section.element.key: sum(question.is_scored for question in section.questions)
-        for section in questionnaire.sections
-    }
 
 
 TeamScores = dict[int, list[dict[str, scoring.ElementScore]]]
@@ -139,38 +134,45 @@ class SubmittedScores:
     scores: dict[str, scoring.ElementScore]
 
 
-def submitted_scores(
-    assessments: QuerySet[Assessment], counts: dict[str, int]
-) -> list[SubmittedScores]:
+def submitted_scores(assessments: QuerySet[Assessment], rubric: Rubric) -> list[SubmittedScores]:
     """Element scores of the submitted ones among ``assessments``, oldest cycle first.
 
-    Two queries whatever the number of assessments: the submitted assessments
-    with their cycle, and their answers to active scored questions. Every
-    assessment is scored against ``counts`` (today's questions), so cycles
-    compare like with like.
+    Each assessment is scored against its own cycle's pinned rubric (its
+    questions, weights and choice scores as they were when the cycle opened);
+    assessments of cycles without a pinned rubric use ``rubric``. Elements are
+    matched across cycles by their key. Two queries whatever the number of
+    assessments (plus one per pinned rubric this process has not read yet).
     """
     submitted = assessments.filter(status=Assessment.Status.SUBMITTED)
-    rows = submitted.order_by("cycle__opens_on", "cycle_id", "pk").values_list(
-        "pk", "team_id", "cycle_id", "cycle__name", "cycle__opens_on"
-    )
-    answers = (
-        Answer.objects.filter(
-            assessment__in=submitted.values("pk"), question__active=True, choice__isnull=False
-        )
-        .exclude(question__kind=Question.Kind.TEXT)
-        .values_list(
-            "assessment_id",
-            "question__element__key",
-            "question__key",
-            "question__weight",
-            "choice__score",
+    rows = list(
+        submitted.order_by("cycle__opens_on", "cycle_id", "pk").values_list(
+            "pk",
+            "team_id",
+            "cycle_id",
+            "cycle__name",
+            "cycle__opens_on",
+            "cycle__rubric_version_id",
         )
     )
+    rubric_of = {row[0]: rubric_for_version(row[5]) if row[5] else rubric for row in rows}
+    answers = Answer.objects.filter(
+        assessment__in=submitted.values("pk"), choice__isnull=False
+    ).values_list("assessment_id", "question_id", "choice_id")
     by_assessment: dict[int, list[scoring.ScoredAnswer]] = defaultdict(list)
-    for assessment_id, element_key, question_key, weight, score in answers:
+    for assessment_id, question_id, choice_id in answers:
+        assessment_rubric = rubric_of.get(assessment_id)
+        if assessment_rubric is None:
+            continue
+        question = assessment_rubric.questions.get(question_id)
+        choice = assessment_rubric.choices.get(choice_id)
+        if question is None or choice is None or not question.is_scored:
+            continue  # no longer (or never) asked in this cycle
         by_assessment[assessment_id].append(
             scoring.ScoredAnswer(
-                element_key=element_key, question_key=question_key, weight=weight, score=score
+                element_key=question.element.key,
+                question_key=question.key,
+                weight=question.weight,
+                score=choice.score,
             )
         )
     return [
@@ -180,9 +182,12 @@ def submitted_scores(
             cycle_id=cycle_id,
             cycle_name=cycle_name,
             opens_on=opens_on,
-            scores=scoring.score_assessment(by_assessment.get(assessment_id, []), counts),
+            scores=scoring.score_assessment(
+                by_assessment.get(assessment_id, []),
+                rubric_of[assessment_id].scored_question_counts,
+            ),
         )
-        for assessment_id, team_id, cycle_id, cycle_name, opens_on in rows
+        for assessment_id, team_id, cycle_id, cycle_name, opens_on, _version in rows
     ]
 
 
@@ -193,13 +198,13 @@ def _by_team(submitted: list[SubmittedScores]) -> TeamScores:
     return dict(by_team)
 
 
-def cycle_scores(cycle_id: int, counts: dict[str, int]) -> TeamScores:
+def cycle_scores(cycle_id: int, rubric: Rubric) -> TeamScores:
     """Team id -> element scores of each of its submitted assessments in the cycle.
 
     Two queries whatever the number of teams: the submitted assessments, and
     their scored answers.
     """
-    return _by_team(submitted_scores(Assessment.objects.filter(cycle_id=cycle_id), counts))
+    return _by_team(submitted_scores(Assessment.objects.filter(cycle_id=cycle_id), rubric))
 
 
 def _team_results(
@@ -255,7 +260,7 @@ def organisation_medians(
 def assessment_result(assessment: Assessment) -> AssessmentResult:
     """Everything the results page shows, in a fixed number of queries (nine)."""
     questionnaire = load_questionnaire(assessment)
-    counts = question_counts(questionnaire)
+    counts = questionnaire.rubric.scored_question_counts
     answers = [
         _scored_answer(section.element.key, question, questionnaire.answers[question.pk])
         for section in questionnaire.sections
@@ -271,11 +276,11 @@ def assessment_result(assessment: Assessment) -> AssessmentResult:
             Q(cycle_id=assessment.cycle_id)
             | Q(team_id=assessment.team_id, cycle__opens_on__lte=assessment.cycle.opens_on)
         ),
-        counts,
+        questionnaire.rubric,
     )
     all_team_scores = _by_team([row for row in submitted if row.cycle_id == assessment.cycle_id])
     team_scores = all_team_scores.get(assessment.team_id, [])
-    levels = levels_with_guidance(section.element.pk for section in questionnaire.sections)
+    levels = questionnaire.rubric.levels()
 
     frameworks: dict[int, FrameworkResult] = {}
     reflections: list[Reflection] = []
@@ -371,15 +376,9 @@ def cycle_overview(cycle: Cycle) -> CycleOverview:
     its leads without an assessment; teams that submitted nothing are left
     out of the level distribution.
     """
-    elements = [
-        element
-        for element in questionnaire_elements(cycle.frameworks.all())
-        if element.questions.all()
-    ]
-    counts = {
-        element.key: sum(question.is_scored for question in element.questions.all())
-        for element in elements
-    }
+    rubric = rubric_for_cycle(cycle)
+    elements = [element for element in rubric.elements if element.questions.all()]
+    counts = rubric.scored_question_counts
     teams = list(Team.objects.filter(organisation_id=cycle.organisation_id).order_by("name", "pk"))
     leads: dict[int, set[int]] = defaultdict(set)
     for team_id, user_id in Membership.objects.filter(
@@ -393,7 +392,7 @@ def cycle_overview(cycle: Cycle) -> CycleOverview:
     ):
         respondents[team_id].add(respondent_id)
         statuses[team_id].append(status)
-    team_scores = cycle_scores(cycle.pk, counts)
+    team_scores = cycle_scores(cycle.pk, rubric)
 
     team_results = []
     for team in teams:

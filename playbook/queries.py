@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from django.db.models import Prefetch, QuerySet
 
-from playbook.models import Choice, Element, Framework, Level, Question
+from playbook.models import Choice, Element, Framework, Question
 
 
 def questionnaire_elements(frameworks: QuerySet[Framework]) -> list[Element]:
@@ -31,11 +29,3 @@ def questionnaire_elements(frameworks: QuerySet[Framework]) -> list[Element]:
         )
         .order_by("framework__order", "framework__key", "order", "key")
     )
-
-
-def levels_with_guidance(element_ids: Iterable[int]) -> dict[tuple[int, int], Level]:
-    """(element id, level number) -> level, with focus areas and action steps. Three queries."""
-    levels = Level.objects.filter(element_id__in=list(element_ids)).prefetch_related(
-        "focus_areas", "action_steps"
-    )
-    return {(level.element_id, level.number): level for level in levels}

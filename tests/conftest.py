@@ -7,6 +7,7 @@ acme: teams alpha (lead: ``lead``) and beta (lead: ``lead2``), CX manager
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -15,6 +16,7 @@ from django.test import Client
 
 from assessments.models import Cycle, Organisation, Team
 from playbook.models import Framework
+from playbook.versions import rubric_for_version
 from tests import factories
 
 
@@ -25,6 +27,14 @@ def _fast_passwords(settings: object) -> None:
         # The demo fixture's users carry PBKDF2 hashes.
         "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _forget_pinned_rubrics() -> Iterator[None]:
+    """Each test's database starts empty, so version ids repeat: drop the process cache."""
+    rubric_for_version.cache_clear()
+    yield
+    rubric_for_version.cache_clear()
 
 
 @dataclass

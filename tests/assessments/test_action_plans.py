@@ -187,6 +187,9 @@ def test_a_failed_task_shows_a_message_and_a_retry_button(
     assert ActionPlan.objects.count() == 1
 
 
+# The worker closes its database connections when it stops; only outside a
+# test transaction can the test reconnect afterwards (PostgreSQL).
+@pytest.mark.django_db(transaction=True)
 def test_the_database_worker_prepares_the_pdf(
     lead_client: Client,
     assessment: Assessment,

@@ -1,32 +1,107 @@
-"""PDF action plans: request one (or reuse a prepared one), and prepare it in the worker."""
+"""PDF action plans: request one (or reuse a prepared one), and prepare it in the worker.
+
+A plan has a subject: one respondent's assessment, a team's combined result,
+or (for CX managers) a whole organisation's cycle. Each kind says how its
+result is built, fingerprinted, rendered and named; everything else (the
+queue, the cache, the status and the download) is shared.
+"""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from assessments.fingerprint import action_plan_fingerprint
-from assessments.models import ActionPlan, Assessment
-from assessments.results import AssessmentResult, assessment_result
+from assessments.models import ActionPlan, Assessment, Cycle, Team
+from assessments.results import assessment_result, team_result
 
 logger = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Subject:
+    """What a plan is about: its kind and the rows that identify it."""
+
+    kind: str
+    cycle: Cycle
+    team: Team | None = None
+    assessment: Assessment | None = None
+
+    @classmethod
+    def of_assessment(cls, assessment: Assessment) -> Subject:
+        return cls(ActionPlan.Kind.ASSESSMENT, assessment.cycle, assessment.team, assessment)
+
+    @classmethod
+    def of_team(cls, team: Team, cycle: Cycle) -> Subject:
+        return cls(ActionPlan.Kind.TEAM, cycle, team)
+
+    @classmethod
+    def of_organisation(cls, cycle: Cycle) -> Subject:
+        return cls(ActionPlan.Kind.ORGANISATION, cycle)
+
+    @classmethod
+    def of_plan(cls, plan: ActionPlan) -> Subject:
+        return cls(plan.kind, plan.cycle, plan.team, plan.assessment)
+
+    def lookup(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "cycle": self.cycle,
+            "team": self.team,
+            "assessment": self.assessment,
+        }
+
+    def result(self) -> Any:
+        if self.kind == ActionPlan.Kind.ASSESSMENT:
+            assert self.assessment is not None
+            return assessment_result(self.assessment)
+        if self.kind == ActionPlan.Kind.TEAM:
+            assert self.team is not None
+            return team_result(self.team, self.cycle)
+        from assessments import organisation_reports
+
+        return organisation_reports.organisation_result(self.cycle)
+
+    def fingerprint(self, result: Any, language: str) -> str:
+        if self.kind == ActionPlan.Kind.ORGANISATION:
+            from assessments import organisation_reports
+
+            return organisation_reports.organisation_fingerprint(result, language=language)
+        return action_plan_fingerprint(result, language=language)
+
+    def render(self, result: Any, language: str) -> tuple[bytes, str]:
+        """The PDF and its file name."""
+        if self.kind == ActionPlan.Kind.ORGANISATION:
+            from assessments import organisation_reports
+
+            return (
+                organisation_reports.render_organisation_plan(result, language=language),
+                organisation_reports.organisation_plan_filename(result, language),
+            )
+        from assessments import reports
+
+        return (
+            reports.render_action_plan(result, language=language),
+            reports.action_plan_filename(result, language),
+        )
+
+
 def current_action_plan(
-    result: AssessmentResult, *, language: str
+    subject: Subject, result: Any, *, language: str
 ) -> tuple[str, ActionPlan | None]:
     """The fingerprint of the result in ``language`` and the plan prepared for it, if any."""
-    fingerprint = action_plan_fingerprint(result, language=language)
+    fingerprint = subject.fingerprint(result, language)
     plan = ActionPlan.objects.filter(
-        assessment=result.assessment, language=language, input_hash=fingerprint
+        **subject.lookup(), language=language, input_hash=fingerprint
     ).first()
     return fingerprint, plan
 
 
-def action_plan_request(*, result: AssessmentResult, language: str, user: Any) -> ActionPlan:
+def action_plan_request(*, subject: Subject, result: Any, language: str, user: Any) -> ActionPlan:
     """The plan for this result and language: reused when prepared, else queued.
 
     A failed plan is queued again (the retry button). Requesting twice while it
@@ -34,8 +109,7 @@ def action_plan_request(*, result: AssessmentResult, language: str, user: Any) -
     """
     from assessments.tasks import prepare_action_plan
 
-    assessment = result.assessment
-    fingerprint, plan = current_action_plan(result, language=language)
+    fingerprint, plan = current_action_plan(subject, result, language=language)
     if plan is not None and not plan.is_failed:
         return plan
     with transaction.atomic():
@@ -43,9 +117,7 @@ def action_plan_request(*, result: AssessmentResult, language: str, user: Any) -
             try:
                 with transaction.atomic():
                     plan = ActionPlan.objects.create(
-                        team_id=assessment.team_id,
-                        cycle_id=assessment.cycle_id,
-                        assessment=assessment,
+                        **subject.lookup(),
                         language=language,
                         input_hash=fingerprint,
                         requested_by=user,
@@ -53,7 +125,7 @@ def action_plan_request(*, result: AssessmentResult, language: str, user: Any) -
             except IntegrityError:
                 # Another request created it a moment ago.
                 return ActionPlan.objects.get(
-                    assessment=assessment, language=language, input_hash=fingerprint
+                    **subject.lookup(), language=language, input_hash=fingerprint
                 )
         else:
             plan.status = ActionPlan.Status.PENDING
@@ -67,20 +139,20 @@ def action_plan_request(*, result: AssessmentResult, language: str, user: Any) -
 
 def action_plan_prepare(*, plan_id: int) -> ActionPlan:
     """Render the PDF of a queued plan (runs in the task worker)."""
-    from assessments import reports
-
-    plan = ActionPlan.objects.select_related("assessment").get(pk=plan_id)
+    plan = ActionPlan.objects.select_related(
+        "cycle__organisation", "team__organisation", "assessment__respondent"
+    ).get(pk=plan_id)
     if plan.is_ready:
         return plan
     ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.RUNNING)
     try:
-        assessment = Assessment.objects.select_related(
-            "team__organisation", "cycle", "respondent"
-        ).get(pk=plan.assessment_id)
+        subject = Subject.of_plan(plan)
+        if plan.assessment is not None:
+            # The result reads these through the assessment.
+            plan.assessment.team = plan.team  # type: ignore[assignment]
+            plan.assessment.cycle = plan.cycle
         with translation.override(plan.language):
-            result = assessment_result(assessment)
-            plan.pdf = reports.render_action_plan(result, language=plan.language)
-            plan.filename = reports.action_plan_filename(result, plan.language)
+            plan.pdf, plan.filename = subject.render(subject.result(), plan.language)
         plan.status = ActionPlan.Status.READY
         plan.error = ""
     except Exception as error:

@@ -323,7 +323,14 @@ class Answer(models.Model):
 
 class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
     def visible_to(self, user: Any) -> ActionPlanQuerySet:
-        return self.filter(team__in=Team.objects.visible_to(user))
+        """Plans of the teams the user sees; organisation plans for its CX managers only."""
+        managed_organisations = Membership.objects.filter(
+            user=user, role=Membership.Role.MANAGER
+        ).values("organisation_id")
+        return self.filter(
+            models.Q(team__in=Team.objects.visible_to(user))
+            | models.Q(team__isnull=True, cycle__organisation_id__in=managed_organisations)
+        )
 
 
 class ActionPlan(models.Model):
@@ -340,8 +347,22 @@ class ActionPlan(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class Kind(models.TextChoices):
+        ASSESSMENT = "assessment", _("One respondent's assessment")
+        TEAM = "team", _("Team result")
+        ORGANISATION = "organisation", _("Organisation")
+
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=Kind.choices, default=Kind.ASSESSMENT
+    )
     team = models.ForeignKey(
-        Team, on_delete=models.CASCADE, related_name="action_plans", verbose_name=_("team")
+        Team,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="action_plans",
+        verbose_name=_("team"),
+        help_text=_("Empty for an organisation plan."),
     )
     cycle = models.ForeignKey(
         Cycle, on_delete=models.CASCADE, related_name="action_plans", verbose_name=_("cycle")
@@ -384,12 +405,17 @@ class ActionPlan(models.Model):
             models.UniqueConstraint(
                 fields=["team", "cycle", "assessment", "language", "input_hash"],
                 name="one_action_plan_per_input",
-                condition=models.Q(assessment__isnull=False),
+                condition=models.Q(kind="assessment"),
             ),
             models.UniqueConstraint(
                 fields=["team", "cycle", "language", "input_hash"],
                 name="one_team_action_plan_per_input",
-                condition=models.Q(assessment__isnull=True),
+                condition=models.Q(kind="team"),
+            ),
+            models.UniqueConstraint(
+                fields=["cycle", "language", "input_hash"],
+                name="one_organisation_action_plan_per_input",
+                condition=models.Q(kind="organisation"),
             ),
         ]
 

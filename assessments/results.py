@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -90,6 +91,9 @@ class AssessmentResult:
     organisation_medians: dict[str, float | None]
     organisation_teams: int
     progress: TeamProgress = field(default_factory=lambda: TeamProgress(elements=[], cycles=[]))
+    # True when every element shows the team's median across its respondents
+    # rather than one respondent's answers (the team action plan).
+    is_team_result: bool = False
 
     @property
     def elements(self) -> list[ElementResult]:
@@ -257,6 +261,18 @@ def organisation_medians(
     }
 
 
+def _mark_growth_opportunities(frameworks: Iterable[FrameworkResult]) -> None:
+    """In frameworks that name one, the lowest-scoring element is the growth opportunity."""
+    for framework_result in frameworks:
+        if framework_result.framework.names_growth_opportunity:
+            lowest = scoring.growth_opportunity(
+                {item.element.key: item.score.score for item in framework_result.elements},
+                [item.element.key for item in framework_result.elements],
+            )
+            for item in framework_result.elements:
+                item.is_growth_opportunity = item.element.key == lowest
+
+
 def assessment_result(assessment: Assessment) -> AssessmentResult:
     """Everything the results page shows, in a fixed number of queries (nine)."""
     questionnaire = load_questionnaire(assessment)
@@ -306,14 +322,7 @@ def assessment_result(assessment: Assessment) -> AssessmentResult:
             if not question.is_scored and answer is not None and answer.text.strip():
                 reflections.append(Reflection(question=question, text=answer.text))
 
-    for framework_result in frameworks.values():
-        if framework_result.framework.names_growth_opportunity:
-            lowest = scoring.growth_opportunity(
-                {result.element.key: result.score.score for result in framework_result.elements},
-                [result.element.key for result in framework_result.elements],
-            )
-            for result in framework_result.elements:
-                result.is_growth_opportunity = result.element.key == lowest
+    _mark_growth_opportunities(frameworks.values())
 
     return AssessmentResult(
         assessment=assessment,
@@ -327,6 +336,54 @@ def assessment_result(assessment: Assessment) -> AssessmentResult:
             elements=[section.element for section in questionnaire.sections],
         ),
     )
+
+
+def team_result(team: Team, cycle: Cycle) -> AssessmentResult:
+    """A team's combined result for a cycle: per element, the median of its respondents.
+
+    Built on the latest submitted assessment's result (for the rubric and the
+    organisation and progress figures); each element then takes the team's
+    median score and the level that median reaches, the growth opportunity is
+    the lowest median, and the reflections of every respondent are gathered.
+    Raises Assessment.DoesNotExist when nobody in the team has submitted.
+    """
+    submitted = Assessment.objects.submitted().filter(team=team, cycle=cycle)
+    latest = submitted.select_related("team__organisation", "cycle", "respondent").latest(
+        "submitted_at", "pk"
+    )
+    result = assessment_result(latest)
+    levels = rubric_for_cycle(cycle).levels()
+    for element_result in result.elements:
+        combined = element_result.team or scoring.combine_team(
+            [element_result.score], element_key=element_result.element.key
+        )
+        element_result.score = scoring.ElementScore(
+            element_key=element_result.element.key,
+            score=combined.median_score,
+            level=combined.median_level,
+            answered=element_result.score.answered,
+            question_count=element_result.score.question_count,
+            enough=combined.median_score is not None,
+        )
+        element_result.level = (
+            levels.get((element_result.element.pk, combined.median_level))
+            if combined.median_level
+            else None
+        )
+    _mark_growth_opportunities(result.frameworks)
+    questions = rubric_for_cycle(cycle).questions
+    position = {question_id: index for index, question_id in enumerate(questions)}
+    texts = Answer.objects.filter(assessment__in=submitted).exclude(text="")
+    result.reflections = [
+        Reflection(question=questions[question_id], text=text)
+        for question_id, text in sorted(
+            texts.order_by("assessment__submitted_at").values_list("question_id", "text"),
+            key=lambda row: position.get(row[0], len(position)),
+        )
+        if question_id in questions and not questions[question_id].is_scored
+    ]
+    result.is_team_result = True
+    return result
 
 
 @dataclass

@@ -14,13 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import action_plans, results, services
-from assessments.action_plans import current_action_plan
+from assessments.action_plans import Subject, current_action_plan
 from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
 from assessments.models import ActionPlan, Assessment, Cycle, Membership, Team
 from assessments.overview import managed_cycles, team_overview
 from assessments.questionnaire import load_questionnaire
-from assessments.results import assessment_result
+from assessments.results import AssessmentResult, assessment_result
 
 
 def _get_assessment_for_user(request: HttpRequest, pk: int, *, own: bool = False) -> Assessment:
@@ -169,20 +169,72 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
         if assessment.respondent_id == request.user.pk:
             return redirect("assessment_review", pk=assessment.pk)
         raise Http404
-    result = assessment_result(assessment)
-    _fingerprint, action_plan = current_action_plan(result, language=get_language())
+    return _render_result(
+        request,
+        Subject.of_assessment(assessment),
+        assessment_result(assessment),
+        reverse("action_plan_request", args=[assessment.pk]),
+    )
+
+
+def _render_result(
+    request: HttpRequest, subject: Subject, result: AssessmentResult, request_url: str
+) -> HttpResponse:
+    _fingerprint, action_plan = current_action_plan(subject, result, language=get_language())
     return render(
         request,
         "assessments/results.html",
-        {"assessment": assessment, "result": result, "action_plan": action_plan},
+        {
+            "assessment": result.assessment,
+            "result": result,
+            "action_plan": action_plan,
+            "request_url": request_url,
+        },
     )
+
+
+@require_safe
+@login_required
+def team_result(request: HttpRequest, team_id: int, cycle_id: int) -> HttpResponse:
+    team, cycle = _get_team_and_cycle_for_user(request, team_id, cycle_id)
+    return _render_result(
+        request,
+        Subject.of_team(team, cycle),
+        _team_result_or_404(team, cycle),
+        reverse("team_action_plan_request", args=[team.pk, cycle.pk]),
+    )
+
+
+def _get_team_and_cycle_for_user(
+    request: HttpRequest, team_id: int, cycle_id: int
+) -> tuple[Team, Cycle]:
+    team = _get_team_for_user(request, team_id)
+    return team, get_object_or_404(Cycle, pk=cycle_id, organisation_id=team.organisation_id)
+
+
+def _team_result_or_404(team: Team, cycle: Cycle) -> AssessmentResult:
+    try:
+        return results.team_result(team, cycle)
+    except Assessment.DoesNotExist as error:
+        raise Http404 from error
 
 
 def _get_action_plan_for_user(request: HttpRequest, pk: int) -> ActionPlan:
     return get_object_or_404(
-        ActionPlan.objects.visible_to(request.user).defer("pdf").select_related("assessment"),
+        ActionPlan.objects.visible_to(request.user)
+        .defer("pdf")
+        .select_related("assessment", "team", "cycle"),
         pk=pk,
     )
+
+
+def _request_url(action_plan: ActionPlan) -> str:
+    """Where the retry button of a plan posts."""
+    if action_plan.kind == ActionPlan.Kind.TEAM:
+        return reverse("team_action_plan_request", args=[action_plan.team_id, action_plan.cycle_id])
+    if action_plan.kind == ActionPlan.Kind.ORGANISATION:
+        return reverse("organisation_action_plan_request", args=[action_plan.cycle_id])
+    return reverse("action_plan_request", args=[action_plan.assessment_id])
 
 
 @require_POST
@@ -192,9 +244,25 @@ def action_plan_request(request: HttpRequest, pk: int) -> HttpResponse:
     if not assessment.is_submitted:
         raise Http404
     action_plans.action_plan_request(
-        result=assessment_result(assessment), language=get_language(), user=request.user
+        subject=Subject.of_assessment(assessment),
+        result=assessment_result(assessment),
+        language=get_language(),
+        user=request.user,
     )
     return redirect(reverse("assessment_results", args=[assessment.pk]) + "#action-plan")
+
+
+@require_POST
+@login_required
+def team_action_plan_request(request: HttpRequest, team_id: int, cycle_id: int) -> HttpResponse:
+    team, cycle = _get_team_and_cycle_for_user(request, team_id, cycle_id)
+    action_plans.action_plan_request(
+        subject=Subject.of_team(team, cycle),
+        result=_team_result_or_404(team, cycle),
+        language=get_language(),
+        user=request.user,
+    )
+    return redirect(reverse("team_result", args=[team.pk, cycle.pk]) + "#action-plan")
 
 
 @require_safe
@@ -203,7 +271,7 @@ def action_plan_status(request: HttpRequest, pk: int) -> JsonResponse:
     action_plan = _get_action_plan_for_user(request, pk)
     html = render_to_string(
         "assessments/_action_plan_state.html",
-        {"action_plan": action_plan, "assessment": action_plan.assessment},
+        {"action_plan": action_plan, "request_url": _request_url(action_plan)},
         request=request,
     )
     return JsonResponse({"status": action_plan.status, "html": html})

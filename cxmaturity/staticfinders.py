@@ -24,6 +24,11 @@ def package_assets() -> dict[str, Path]:
     return {
         "vendor/bootstrap/bootstrap.min.css": bootstrap / "css" / "bootstrap.min.css",
         "vendor/bootstrap/bootstrap.bundle.min.js": bootstrap / "js" / "bootstrap.bundle.min.js",
+        # The source maps the two files name: collectstatic's manifest needs them.
+        "vendor/bootstrap/bootstrap.min.css.map": bootstrap / "css" / "bootstrap.min.css.map",
+        "vendor/bootstrap/bootstrap.bundle.min.js.map": (
+            bootstrap / "js" / "bootstrap.bundle.min.js.map"
+        ),
         "vendor/plotly/plotly.min.js": plotly_data / "plotly.min.js",
     }
 

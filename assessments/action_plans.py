@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -152,7 +153,8 @@ def action_plan_prepare(*, plan_id: int) -> ActionPlan:
             plan.assessment.team = plan.team  # type: ignore[assignment]
             plan.assessment.cycle = plan.cycle
         with translation.override(plan.language):
-            plan.pdf, plan.filename = subject.render(subject.result(), plan.language)
+            pdf, plan.filename = subject.render(subject.result(), plan.language)
+        plan.pdf.save(f"{plan.pk}-{plan.input_hash[:16]}.pdf", ContentFile(pdf), save=False)
         plan.status = ActionPlan.Status.READY
         plan.error = ""
     except Exception as error:

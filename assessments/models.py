@@ -352,9 +352,7 @@ class ActionPlan(models.Model):
         TEAM = "team", _("Team result")
         ORGANISATION = "organisation", _("Organisation")
 
-    kind = models.CharField(
-        _("kind"), max_length=12, choices=Kind.choices, default=Kind.ASSESSMENT
-    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ASSESSMENT)
     team = models.ForeignKey(
         Team,
         on_delete=models.CASCADE,
@@ -381,7 +379,8 @@ class ActionPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    pdf = models.BinaryField(_("PDF"), blank=True, default=b"")
+    # Under MEDIA_ROOT, never served directly: the download view checks who asks.
+    pdf = models.FileField(_("PDF"), upload_to="action-plans/%Y/%m/", blank=True)
     filename = models.CharField(_("file name"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     requested_by = models.ForeignKey(

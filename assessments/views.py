@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -221,9 +220,7 @@ def _team_result_or_404(team: Team, cycle: Cycle) -> AssessmentResult:
 
 def _get_action_plan_for_user(request: HttpRequest, pk: int) -> ActionPlan:
     return get_object_or_404(
-        ActionPlan.objects.visible_to(request.user)
-        .defer("pdf")
-        .select_related("assessment", "team", "cycle"),
+        ActionPlan.objects.visible_to(request.user).select_related("assessment", "team", "cycle"),
         pk=pk,
     )
 
@@ -284,11 +281,13 @@ def action_plan_download(request: HttpRequest, pk: int) -> HttpResponse:
         ActionPlan.objects.visible_to(request.user).filter(status=ActionPlan.Status.READY),
         pk=pk,
     )
-    response = HttpResponse(bytes(action_plan.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=action_plan.filename
+    # FileResponse hands the open file to the server (sendfile where it can).
+    return FileResponse(
+        action_plan.pdf.open("rb"),
+        as_attachment=True,
+        filename=action_plan.filename,
+        content_type="application/pdf",
     )
-    return response
 
 
 def _get_cycle_for_manager(request: HttpRequest, pk: int) -> Cycle:

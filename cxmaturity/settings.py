@@ -143,6 +143,11 @@ STATICFILES_FINDERS = [
     # Bootstrap and plotly.js come from installed Python packages, never a CDN.
     "cxmaturity.staticfinders.PackageAssetFinder",
 ]
+# Prepared PDF action plans. Not served as /media/: downloads go through a view
+# that checks who may see them.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

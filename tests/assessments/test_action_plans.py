@@ -112,7 +112,7 @@ def test_prepared_pdf_is_offered_and_downloaded_without_rendering_again(
     response = lead_client.get(reverse("action_plan_download", args=[plan.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content == FAKE_PDF + b"en"
+    assert response.getvalue() == FAKE_PDF + b"en"
     expected = 'attachment; filename="action-plan-alpha-support-2026-h2-en.pdf"'
     assert response["Content-Disposition"] == expected
 

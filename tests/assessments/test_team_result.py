@@ -99,7 +99,7 @@ def test_team_action_plan_is_prepared_and_downloaded(
     assert rendered[0].elements[0].score.score == 2.0
     assert "Download PDF action plan" in manager_client.get(team_url(world)).content.decode()
     download = manager_client.get(reverse("action_plan_download", args=[plan.pk]))
-    assert download.content == b"%PDF team"
+    assert download.getvalue() == b"%PDF team"
     # lead2 leads another team: the plan is not theirs to see.
     lead2 = logged_in(world.lead2)
     assert lead2.get(reverse("action_plan_download", args=[plan.pk])).status_code == 404

@@ -1,0 +1,81 @@
+"""PDF timings for ``make bench``, measured in one process on the bench database.
+
+Prints JSON: the reference render (a static four-page document through
+WeasyPrint), the first plan preparation after the process starts (Chromium
+cold), warm preparations, and the id of a ready plan for the download case.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import django
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cxmaturity.settings")
+django.setup()
+
+from weasyprint import HTML  # noqa: E402
+
+from assessments.action_plans import action_plan_prepare  # noqa: E402
+from assessments.models import ActionPlan, Assessment  # noqa: E402
+
+REFERENCE = ROOT / "bench" / "reference.html"
+WARM_RUNS = 3
+
+
+def reference_render() -> float:
+    html = REFERENCE.read_text()
+    timings = []
+    for _ in range(WARM_RUNS + 1):
+        started = time.perf_counter()
+        pdf = HTML(string=html, base_url=str(REFERENCE.parent)).write_pdf()
+        timings.append(time.perf_counter() - started)
+    assert pdf.startswith(b"%PDF")
+    return statistics.median(timings[1:])  # the first run loads fonts
+
+
+def prepare(assessment: Assessment, language: str, index: int) -> float:
+    plan = ActionPlan.objects.create(
+        kind=ActionPlan.Kind.ASSESSMENT,
+        team=assessment.team,
+        cycle=assessment.cycle,
+        assessment=assessment,
+        language=language,
+        input_hash=f"bench-{index}-{time.time_ns()}",
+    )
+    started = time.perf_counter()
+    plan = action_plan_prepare(plan_id=plan.pk)
+    elapsed = time.perf_counter() - started
+    if not plan.is_ready:
+        raise SystemExit(f"bench plan failed: {plan.error}")
+    return elapsed
+
+
+def main() -> None:
+    assessment = Assessment.objects.select_related("team", "cycle").get(pk=int(sys.argv[1]))
+    reference = reference_render()
+    first = prepare(assessment, "en", 0)
+    warm = statistics.median(prepare(assessment, "en", index) for index in range(1, WARM_RUNS + 1))
+    ready = ActionPlan.objects.filter(assessment=assessment, status=ActionPlan.Status.READY).first()
+    print(
+        json.dumps(
+            {
+                "reference_s": reference,
+                "first_s": first,
+                "warm_s": warm,
+                "plan": ready.pk if ready else None,
+                "pdf_bytes": ready.pdf.size if ready else 0,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -541,13 +541,34 @@ def _score_axis() -> dict[str, Any]:
     }
 
 
+GRID_COLOUR = "#e5ecf6"
+
+
 def _layout() -> dict[str, Any]:
+    # The look of plotly's "plotly_white", spelled out: naming the template
+    # makes plotly deep-copy all of it into every figure (about 15 ms and 7 KB
+    # of JSON per chart on each results page).
+    axis = {
+        "automargin": True,
+        "gridcolor": GRID_COLOUR,
+        "linecolor": GRID_COLOUR,
+        "zerolinecolor": GRID_COLOUR,
+        "ticks": "",
+    }
     return {
-        "template": "plotly_white",
+        "template": "none",
         "height": HEIGHT,
         "font": {"family": FONT_FAMILY, "size": FONT_SIZE, "color": TEXT_COLOUR},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
         "margin": {"l": 60, "r": 30, "t": 60, "b": 40},
-        "xaxis": {"automargin": True},
-        "yaxis": {"automargin": True},
+        "xaxis": axis,
+        "yaxis": axis,
+        "polar": {
+            "bgcolor": "white",
+            "radialaxis": {"gridcolor": GRID_COLOUR, "linecolor": GRID_COLOUR, "ticks": ""},
+            "angularaxis": {"gridcolor": GRID_COLOUR, "linecolor": GRID_COLOUR, "ticks": ""},
+        },
+        "hoverlabel": {"align": "left"},
         "legend": LEGEND,
     }

@@ -428,6 +428,7 @@ def test_figures_are_tidy_and_readable(two_teams: Assessment) -> None:
         layout = chart.figure.layout
         assert layout.height == charts.HEIGHT
         assert layout.font.family == charts.FONT_FAMILY
-        assert layout.template.layout.paper_bgcolor == "white"  # plotly_white
+        assert layout.paper_bgcolor == "white"
+        assert layout.plot_bgcolor == "white"
         assert re.fullmatch(r"[a-z0-9-]+", chart.key)
         assert chart.title and chart.text_alternative

@@ -4,7 +4,9 @@
 requested language and lays it out with WeasyPrint: a cover, the summary of
 levels, the charts as vector SVG images (each with its data table), then per
 framework the next-level focus areas and the action steps to tick off, and the
-reflections. Charts come from ``assessments.charts`` (the same figures as the
+reflections. After the summary, the action items the team has committed to
+in the cycle (those carried over from the previous cycle marked), with owner,
+due date and status. Charts come from ``assessments.charts`` (the same figures as the
 results page) drawn by ``assessments.chart_export``; when Chromium cannot draw
 them the PDF still comes out, with the data tables and a note.
 
@@ -28,6 +30,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from assessments import chart_export, charts
+from assessments.action_item_services import action_items_for_plan
 from assessments.results import AssessmentResult
 
 logger = logging.getLogger(__name__)
@@ -73,6 +76,9 @@ def render_action_plan(result: AssessmentResult, *, language: str) -> bytes:
                 "language": translation.get_language(),
                 "charts": drawn_charts,
                 "charts_failed": charts_failed,
+                "action_items": action_items_for_plan(
+                    team_id=assessment.team_id, cycle_id=assessment.cycle_id
+                ),
                 "footer_css": css_string(f"{assessment.team.name} · {assessment.cycle.name}"),
                 "page_number_css": page_number_css(gettext("Page %(page)s of %(pages)s")),
             },

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import logging
 import os
@@ -13,7 +14,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments import chart_export, reports
-from assessments.models import Answer, Assessment
+from assessments.action_item_services import action_item_carry_over
+from assessments.models import ActionItem, Answer, Assessment
 from assessments.results import AssessmentResult, assessment_result
 from playbook.models import Question
 from tests import factories
@@ -306,6 +308,50 @@ def test_rendering_does_not_query_per_element(
     result = assessment_result(assessment)
     with django_assert_max_num_queries(2):  # type: ignore[operator]
         reports.render_action_plan(result, language="en")
+
+
+def test_plan_lists_the_team_action_items_with_owner_due_date_and_status(world: World) -> None:
+    world.lead2.first_name, world.lead2.last_name = "Bea", "Beta"
+    world.lead2.save()
+    earlier = factories.make_cycle(
+        world.acme,
+        [world.framework],
+        name="2026 H1",
+        slug="2026-h1",
+        opens_on=world.cycle.opens_on - datetime.timedelta(days=180),
+        closes_on=world.cycle.opens_on - datetime.timedelta(days=120),
+    )
+    ActionItem.objects.create(
+        team=world.alpha, cycle=earlier, title="Map the complaint journey", owner_name="Sam Smith"
+    )
+    ActionItem.objects.create(team=world.alpha, cycle=earlier, title="Finished", status="done")
+    ActionItem.objects.create(
+        team=world.alpha,
+        cycle=world.cycle,
+        title="Run a customer survey",
+        owner=world.lead2,
+        due_date=datetime.date(2026, 9, 30),
+        status=ActionItem.Status.DOING,
+    )
+    action_item_carry_over(team=world.alpha, cycle=world.cycle, user=world.lead)
+    ActionItem.objects.create(team=world.beta, cycle=world.cycle, title="Beta's own item")
+    result = result_for(world)
+
+    with_items = pdf_pages(reports.render_action_plan(result, language="en"))
+    section = next(page for page in with_items if "Committed action items" in page)
+    assert "Action item Owner Due date Status" in section
+    assert "Run a customer survey Bea Beta Sept. 30, 2026 Doing" in section
+    # Carried over from the previous cycle, marked, with its status; once.
+    assert "Map the complaint journey carried over from 2026 H1 Sam Smith — To do" in section
+    text = " ".join(with_items)
+    assert text.count("Map the complaint journey") == 1
+    assert "Finished" not in text  # done in the previous cycle: not carried over
+    assert "Beta's own item" not in text  # another team
+
+
+def test_plan_without_action_items_has_no_such_section(world: World) -> None:
+    text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+    assert "Committed action items" not in text
 
 
 def _answer(assessment: Assessment, question_key: str, choice_key: str) -> None:

@@ -67,12 +67,12 @@ class Subject:
 
         return organisation_reports.organisation_result(self.cycle)
 
-    def fingerprint(self, result: Any, language: str) -> str:
+    def fingerprint(self, result: Any, language: str, action_items: Any = None) -> str:
         if self.kind == ActionPlan.Kind.ORGANISATION:
             from assessments import organisation_reports
 
             return organisation_reports.organisation_fingerprint(result, language=language)
-        return action_plan_fingerprint(result, language=language)
+        return action_plan_fingerprint(result, language=language, action_items=action_items)
 
     def render(self, result: Any, language: str) -> tuple[bytes, str]:
         """The PDF and its file name."""
@@ -92,10 +92,10 @@ class Subject:
 
 
 def current_action_plan(
-    subject: Subject, result: Any, *, language: str
+    subject: Subject, result: Any, *, language: str, action_items: Any = None
 ) -> tuple[str, ActionPlan | None]:
     """The fingerprint of the result in ``language`` and the plan prepared for it, if any."""
-    fingerprint = subject.fingerprint(result, language)
+    fingerprint = subject.fingerprint(result, language, action_items)
     plan = ActionPlan.objects.filter(
         **subject.lookup(), language=language, input_hash=fingerprint
     ).first()

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 
+from assessments.action_item_services import action_items_for_plan
+from assessments.models import ActionItem
 from assessments.results import AssessmentResult
 
 REPORT_TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reports"
@@ -65,8 +67,15 @@ def _guidance(result: AssessmentResult) -> list[Any]:
     ]
 
 
-def action_plan_fingerprint(result: AssessmentResult, *, language: str) -> str:
+def action_plan_fingerprint(
+    result: AssessmentResult, *, language: str, action_items: list[ActionItem] | None = None
+) -> str:
+    """``action_items``: the team's items for the cycle, if the caller has them already."""
     assessment = result.assessment
+    if action_items is None:
+        action_items = action_items_for_plan(
+            team_id=assessment.team_id, cycle_id=assessment.cycle_id
+        )
     with translation.override(language):
         payload = {
             "language": language,
@@ -81,6 +90,8 @@ def action_plan_fingerprint(result: AssessmentResult, *, language: str) -> str:
             "templates": _templates_digest(),
             "result": _plain(result),
             "guidance": _guidance(result),
+            # The PDF lists the team's committed items: a new or edited one renders anew.
+            "action_items": _plain(action_items),
         }
     encoded = json.dumps(payload, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import action_plans, results, services
+from assessments.action_item_services import action_items_for_plan
 from assessments.action_plans import Subject, current_action_plan
 from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
@@ -179,7 +180,12 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_result(
     request: HttpRequest, subject: Subject, result: AssessmentResult, request_url: str
 ) -> HttpResponse:
-    _fingerprint, action_plan = current_action_plan(subject, result, language=get_language())
+    action_items = action_items_for_plan(
+        team_id=result.assessment.team_id, cycle_id=result.assessment.cycle_id
+    )
+    _fingerprint, action_plan = current_action_plan(
+        subject, result, language=get_language(), action_items=action_items
+    )
     return render(
         request,
         "assessments/results.html",
@@ -188,6 +194,7 @@ def _render_result(
             "result": result,
             "action_plan": action_plan,
             "request_url": request_url,
+            "committed_step_ids": {item.action_step_id for item in action_items},
         },
     )
 

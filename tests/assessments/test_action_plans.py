@@ -268,3 +268,22 @@ def test_status_is_json_for_the_polling_script(
     response = lead_client.get(reverse("action_plan_status", args=[ActionPlan.objects.get().pk]))
     assert response["Content-Type"] == "application/json"
     assert set(json.loads(response.content)) == {"status", "html"}
+
+
+def test_a_new_action_item_produces_a_new_pdf(
+    lead_client: Client,
+    assessment: Assessment,
+    renders: list[str],
+    immediate_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from assessments.models import ActionItem
+
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    assert "Download PDF action plan" in results_page(lead_client, assessment)
+    ActionItem.objects.create(
+        team=assessment.team, cycle=assessment.cycle, title="Map the journey", owner_name="Kim"
+    )
+    assert "Prepare PDF action plan" in results_page(lead_client, assessment)
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    assert renders == ["en", "en"]

@@ -1,5 +1,16 @@
+"""Manager workflows: an organisation's cycles and invitations, and the invitation link."""
+
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from assessments import cycle_views as views
+
+urlpatterns = [
+    path("organisations/<int:pk>/cycles/", views.cycle_list, name="cycle_list"),
+    path("organisations/<int:pk>/cycles/new/", views.cycle_create, name="cycle_create"),
+    path("cycles/<int:pk>/close/", views.cycle_close, name="cycle_close"),
+    path("cycles/<int:pk>/reopen/", views.cycle_reopen, name="cycle_reopen"),
+    path("organisations/<int:pk>/invitations/", views.invitation_list, name="invitation_list"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]

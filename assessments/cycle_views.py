@@ -1,0 +1,214 @@
+"""Manager pages: the organisation's cycles (open, close, reopen), invitations; accepting one.
+
+A CX manager reaches only their own organisations; everyone else, team
+leads included, gets 404. The invitation link is the exception: whoever
+holds it may use it once, logged in or not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from assessments import cycle_services as services
+from assessments.cycle_forms import (
+    CycleOpenForm,
+    InvitationAcceptForm,
+    InvitationForm,
+    username_suggestion,
+)
+from assessments.models import Cycle, Invitation, Membership, Organisation
+
+
+class AuthenticatedHttpRequest(HttpRequest):
+    """What ``login_required`` views receive: the user is a real one."""
+
+    user: User
+
+
+def _managed_organisations(request: AuthenticatedHttpRequest) -> QuerySet[Membership, Any]:
+    return Membership.objects.filter(user=request.user, role=Membership.Role.MANAGER).values(
+        "organisation_id"
+    )
+
+
+def _get_organisation_for_user(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
+    """An organisation the user is CX manager of, else 404 (team leads too)."""
+    return get_object_or_404(
+        Organisation.objects.filter(pk__in=_managed_organisations(request)), pk=pk
+    )
+
+
+def _get_cycle_for_user(request: AuthenticatedHttpRequest, pk: int) -> Cycle:
+    """A cycle of an organisation the user is CX manager of, else 404."""
+    return get_object_or_404(
+        Cycle.objects.filter(organisation_id__in=_managed_organisations(request)).select_related(
+            "organisation"
+        ),
+        pk=pk,
+    )
+
+
+def _get_invitation_for_token(token: str) -> Invitation | None:
+    """Anyone holding the link may use it: the token is the only check."""
+    return Invitation.objects.filter(token=token).select_related("team__organisation").first()
+
+
+@require_safe
+@login_required
+def cycle_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = _get_organisation_for_user(request, pk)
+    return render(
+        request,
+        "cycles/cycle_list.html",
+        {"organisation": organisation, "cycles": services.cycles_with_counts(organisation)},
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def cycle_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = _get_organisation_for_user(request, pk)
+    form = CycleOpenForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.cycle_open(
+                organisation=organisation, user=request.user, **form.cleaned_data
+            )
+        except services.CycleNameTaken as error:
+            form.add_error("name", str(error.message))
+        else:
+            messages.success(request, _("Cycle %(cycle)s is open.") % {"cycle": cycle.name})
+            return redirect("cycle_list", pk=organisation.pk)
+    return render(
+        request,
+        "cycles/cycle_form.html",
+        {"organisation": organisation, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@login_required
+def cycle_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    cycle = _get_cycle_for_user(request, pk)
+    services.cycle_close(cycle=cycle, user=request.user)
+    messages.success(
+        request, _("Cycle %(cycle)s is closed and takes no more answers.") % {"cycle": cycle.name}
+    )
+    return redirect("cycle_list", pk=cycle.organisation_id)
+
+
+@require_POST
+@login_required
+def cycle_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    cycle = _get_cycle_for_user(request, pk)
+    services.cycle_reopen(cycle=cycle, user=request.user)
+    messages.success(
+        request, _("Cycle %(cycle)s is open again and takes answers.") % {"cycle": cycle.name}
+    )
+    return redirect("cycle_list", pk=cycle.organisation_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def invitation_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = _get_organisation_for_user(request, pk)
+    form = InvitationForm(
+        request.POST if request.method == "POST" else None, organisation=organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        invitation = services.invitation_create(
+            team=form.cleaned_data["team"],
+            email=form.cleaned_data["email"],
+            invited_by=request.user,
+        )
+        link = request.build_absolute_uri(reverse("invitation_accept", args=[invitation.token]))
+        services.invitation_send(invitation=invitation, link=link)
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
+        return redirect("invitation_list", pk=organisation.pk)
+    now = timezone.now()
+    invitations = [
+        (invitation, services.invitation_state(invitation, now=now))
+        for invitation in organisation.invitations.select_related(
+            "team", "invited_by", "accepted_by"
+        )
+    ]
+    return render(
+        request,
+        "cycles/invitation_list.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "invitations": invitations,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = _get_invitation_for_token(token)
+    if invitation is None:
+        message = _("This invitation link is not valid. Ask your CX manager for a new one.")
+        return render(request, "cycles/invitation_gone.html", {"message": message}, status=404)
+    state = services.invitation_state(invitation, now=timezone.now())
+    if state != services.InvitationState.PENDING:
+        return _invitation_gone(request, services.InvitationUnavailable(state))
+    # Someone logged in joins with their account; anyone else creates one.
+    joining = request.user.is_authenticated
+    form = InvitationAcceptForm(
+        request.POST if request.method == "POST" and not joining else None,
+        email=invitation.email,
+        initial={"username": username_suggestion(invitation.email)},
+    )
+    if request.method == "POST" and (joining or form.is_valid()):
+        try:
+            _accept(request, invitation, form, joining=joining)
+        except services.InvitationUnavailable as error:
+            return _invitation_gone(request, error)
+        except services.UsernameTaken as error:
+            form.add_error("username", str(error.message))
+        else:
+            messages.success(
+                request, _("Welcome! You now lead %(team)s.") % {"team": invitation.team.name}
+            )
+            return redirect("home")
+    return render(
+        request,
+        "cycles/invitation_accept.html",
+        {"invitation": invitation, "form": form, "joining": joining},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _accept(
+    request: HttpRequest, invitation: Invitation, form: InvitationAcceptForm, *, joining: bool
+) -> None:
+    if joining:
+        assert isinstance(request.user, User)
+        services.invitation_accept(invitation=invitation, user=request.user)
+        return
+    user = services.invitation_accept(
+        invitation=invitation,
+        username=form.cleaned_data["username"],
+        password=form.cleaned_data["password1"],
+    )
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def _invitation_gone(request: HttpRequest, error: services.InvitationUnavailable) -> HttpResponse:
+    return render(request, "cycles/invitation_gone.html", {"message": error.message}, status=410)

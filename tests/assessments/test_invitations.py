@@ -1,0 +1,355 @@
+"""Invitations: a CX manager invites a team lead by email; the link is used once to join."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from assessments import cycle_services
+from assessments.models import Invitation, Membership, Organisation, Team
+from tests.conftest import World, logged_in
+
+NEW_PASSWORD = "quiet-harbour-lantern-42"
+
+
+def list_url(organisation: Organisation) -> str:
+    return reverse("invitation_list", args=[organisation.pk])
+
+
+def accept_url(invitation: Invitation) -> str:
+    return reverse("invitation_accept", args=[invitation.token])
+
+
+def invite(
+    world: World, email: str = "ana.lima@example.com", team: Team | None = None
+) -> Invitation:
+    return cycle_services.invitation_create(
+        team=team or world.beta, email=email, invited_by=world.manager
+    )
+
+
+def account_data(**overrides: str) -> dict[str, str]:
+    data = {"username": "ana.lima", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    data.update(overrides)
+    return data
+
+
+NOT_MANAGERS = ["lead", "lead2", "other_lead", "outsider", "admin"]
+
+
+# Sending
+
+
+def test_manager_invites_a_lead_and_the_email_carries_the_link(
+    manager_client: Client, world: World
+) -> None:
+    response = manager_client.post(
+        list_url(world.acme), {"email": "Ana.Lima@EXAMPLE.com", "team": world.beta.pk}, follow=True
+    )
+
+    assert response.redirect_chain == [(list_url(world.acme), 302)]
+    page = response.content.decode()
+    assert "Invitation sent to Ana.Lima@example.com." in page
+    invitation = Invitation.objects.get()
+    assert (invitation.email, invitation.team, invitation.organisation) == (
+        "Ana.Lima@example.com",
+        world.beta,
+        world.acme,
+    )
+    assert invitation.invited_by == world.manager
+    assert len(invitation.token) >= 43
+    assert invitation.expires_at - invitation.created_at == pytest.approx(
+        datetime.timedelta(days=14), abs=datetime.timedelta(seconds=5)
+    )
+    assert invitation.accepted_at is None
+    assert "Pending" in page
+
+    (email,) = mail.outbox
+    assert email.to == ["Ana.Lima@example.com"]
+    assert email.subject == "You are invited to lead Beta logistics at Acme"
+    assert f"http://testserver/invitations/{invitation.token}/" in email.body
+    assert "can be used once" in email.body
+
+
+def test_the_email_is_written_in_the_managers_language(
+    manager_client: Client, world: World
+) -> None:
+    manager_client.post(
+        list_url(world.acme),
+        {"email": "ana@example.com", "team": world.beta.pk},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    expires = timezone.localdate(Invitation.objects.get().expires_at)
+    # The Chinese date format shows the language the email was rendered in.
+    assert f"{expires.year}年{expires.month}月{expires.day}日" in mail.outbox[0].body
+
+
+def test_the_form_offers_the_organisations_teams_only(manager_client: Client, world: World) -> None:
+    page = manager_client.get(list_url(world.acme)).content.decode()
+    assert "Alpha support" in page and "Beta logistics" in page
+    assert "Gamma sales" not in page
+
+
+def test_list_shows_pending_accepted_and_expired_invitations(
+    manager_client: Client, world: World
+) -> None:
+    invite(world, "pending@example.com")
+    expired = invite(world, "expired@example.com")
+    Invitation.objects.filter(pk=expired.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    accepted = invite(world, "accepted@example.com")
+    cycle_services.invitation_accept(invitation=accepted, user=world.lead)
+    invite(world, "elsewhere@example.com", team=world.gamma)
+
+    response = manager_client.get(list_url(world.acme))
+
+    rows = {invitation.email: state.label for invitation, state in response.context["invitations"]}
+    assert rows == {
+        "pending@example.com": "Pending",
+        "expired@example.com": "Expired",
+        "accepted@example.com": "Accepted",
+    }
+    page = response.content.decode()
+    assert "Accepted on" in page and "by lead" in page
+    assert "elsewhere@example.com" not in page
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "error"),
+    [
+        ({"email": "not-an-address"}, "email", "Enter a valid email address."),
+        ({"email": ""}, "email", "This field is required."),
+        ({"team": ""}, "team", "This field is required."),
+        (
+            {"team": "gamma"},
+            "team",
+            "Select a valid choice. That choice is not one of the available choices.",
+        ),
+    ],
+)
+def test_bad_input_is_shown_and_nothing_is_sent(
+    manager_client: Client, world: World, data: dict[str, Any], field: str, error: str
+) -> None:
+    values = {"email": "ana@example.com", "team": world.beta.pk, **data}
+    if values["team"] == "gamma":
+        values["team"] = world.gamma.pk
+    response = manager_client.post(list_url(world.acme), values)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors[field] == [error]
+    assert "Nothing was sent." in response.content.decode()
+    assert not Invitation.objects.exists()
+    assert not mail.outbox
+
+
+def test_someone_who_already_leads_the_team_is_not_invited_again(
+    manager_client: Client, world: World
+) -> None:
+    world.lead2.email = "bea@example.com"
+    world.lead2.save()
+    response = manager_client.post(
+        list_url(world.acme), {"email": "BEA@example.com", "team": world.beta.pk}
+    )
+    assert response.status_code == 400
+    assert "BEA@example.com already leads Beta logistics." in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+@pytest.mark.parametrize("who", NOT_MANAGERS)
+def test_only_the_organisations_managers_may_invite(world: World, who: str) -> None:
+    client = logged_in(getattr(world, who))
+    assert client.get(list_url(world.acme)).status_code == 404
+    response = client.post(list_url(world.acme), {"email": "x@example.com", "team": world.beta.pk})
+    assert response.status_code == 404
+    assert not Invitation.objects.exists()
+    assert not mail.outbox
+
+
+def test_a_manager_cannot_invite_into_another_organisation(
+    manager_client: Client, world: World
+) -> None:
+    response = manager_client.post(
+        list_url(world.globex), {"email": "x@example.com", "team": world.gamma.pk}
+    )
+    assert response.status_code == 404
+    assert not Invitation.objects.exists()
+
+
+def test_invitation_list_refuses_put(manager_client: Client, world: World) -> None:
+    assert manager_client.put(list_url(world.acme)).status_code == 405
+
+
+# Accepting
+
+
+def test_the_link_asks_for_a_username_prefilled_from_the_email(world: World) -> None:
+    invitation = invite(world)
+    response = Client().get(accept_url(invitation))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "You are invited to lead Beta logistics at Acme" in page
+    assert 'name="username" value="ana.lima"' in page
+    assert 'name="password1"' in page and 'name="password2"' in page
+
+
+def test_the_suggested_username_avoids_taken_ones(world: World) -> None:
+    # "lead" and "lead2" exist already.
+    page = Client().get(accept_url(invite(world, "lead@example.com"))).content.decode()
+    assert 'name="username" value="lead3"' in page
+
+
+def test_a_new_lead_creates_an_account_and_joins_the_team(world: World) -> None:
+    invitation = invite(world)
+    client = Client()
+
+    response = client.post(accept_url(invitation), account_data(), follow=True)
+
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    assert "Welcome! You now lead Beta logistics." in response.content.decode()
+    assert "Signed in as ana.lima" in response.content.decode()
+    user = User.objects.get(username="ana.lima")
+    assert user.email == "ana.lima@example.com"
+    membership = Membership.objects.get(user=user)
+    assert (membership.role, membership.team, membership.organisation) == (
+        Membership.Role.LEAD,
+        world.beta,
+        world.acme,
+    )
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == user
+    assert invitation.accepted_at is not None
+    assert Client().login(username="ana.lima", password=NEW_PASSWORD)
+
+
+def test_a_logged_in_user_joins_with_their_account(world: World) -> None:
+    invitation = invite(world, team=world.alpha)
+    client = logged_in(world.lead2)
+    page = client.get(accept_url(invitation)).content.decode()
+    assert "Join as lead2" in page
+    assert 'name="password1"' not in page
+
+    response = client.post(accept_url(invitation), follow=True)
+
+    assert "Welcome! You now lead Alpha support." in response.content.decode()
+    assert Membership.objects.filter(
+        user=world.lead2, team=world.alpha, role=Membership.Role.LEAD
+    ).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == world.lead2
+    assert not User.objects.filter(email="ana.lima@example.com").exists()
+
+
+def test_joining_a_team_one_leads_already_adds_no_second_membership(world: World) -> None:
+    invitation = invite(world, team=world.beta)
+    logged_in(world.lead2).post(accept_url(invitation))
+    assert Membership.objects.filter(user=world.lead2, team=world.beta).count() == 1
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == world.lead2
+
+
+def test_a_used_link_is_refused(world: World) -> None:
+    invitation = invite(world)
+    Client().post(accept_url(invitation), account_data())
+
+    response = Client().get(accept_url(invitation))
+    assert response.status_code == 410
+    assert "This invitation has already been used." in response.content.decode()
+    response = Client().post(accept_url(invitation), account_data(username="someone.else"))
+    assert response.status_code == 410
+    assert not User.objects.filter(username="someone.else").exists()
+    assert Membership.objects.filter(team=world.beta).count() == 2  # lead2 and ana.lima
+
+
+def test_a_double_submit_creates_one_user(world: World) -> None:
+    invitation = invite(world)
+    cycle_services.invitation_accept(
+        invitation=invitation, username="ana.lima", password=NEW_PASSWORD
+    )
+    with pytest.raises(cycle_services.InvitationUnavailable):
+        cycle_services.invitation_accept(
+            invitation=invitation, username="ana.lima2", password=NEW_PASSWORD
+        )
+    assert list(User.objects.filter(email="ana.lima@example.com")) == [
+        User.objects.get(username="ana.lima")
+    ]
+
+
+def test_an_expired_link_is_refused_and_creates_nothing(world: World) -> None:
+    invitation = invite(world)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    users = User.objects.count()
+
+    response = Client().get(accept_url(invitation))
+    assert response.status_code == 410
+    assert "This invitation has expired. Ask your CX manager for a new one." in (
+        response.content.decode()
+    )
+    response = Client().post(accept_url(invitation), account_data())
+    assert response.status_code == 410
+    assert "This invitation has expired." in response.content.decode()
+    response = logged_in(world.outsider).post(accept_url(invitation))
+    assert response.status_code == 410
+
+    assert User.objects.count() == users
+    assert not Membership.objects.filter(team=world.beta).exclude(user=world.lead2).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_an_unknown_token_is_404_with_an_explanation(world: World) -> None:
+    response = Client().get(reverse("invitation_accept", args=["no-such-token"]))
+    assert response.status_code == 404
+    assert "This invitation link is not valid." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "error"),
+    [
+        ({"password2": "something-else-42"}, "password2", "The two password fields didn’t match."),
+        (
+            {"password1": "short1", "password2": "short1"},
+            "password2",
+            "This password is too short. It must contain at least 8 characters.",
+        ),
+        ({"password1": "password", "password2": "password"}, "password2", "too common"),
+        (
+            {"password1": "ana.lima.example", "password2": "ana.lima.example"},
+            "password2",
+            "too similar",
+        ),
+        ({"username": "lead"}, "username", "A user with that username already exists."),
+        ({"username": "LEAD2"}, "username", "A user with that username already exists."),
+        ({"username": "ana lima"}, "username", "Enter a valid username."),
+        ({"username": ""}, "username", "This field is required."),
+    ],
+)
+def test_bad_account_details_are_shown_and_nothing_is_created(
+    world: World, overrides: dict[str, str], field: str, error: str
+) -> None:
+    invitation = invite(world)
+    users = User.objects.count()
+
+    response = Client().post(accept_url(invitation), account_data(**overrides))
+
+    assert response.status_code == 400
+    assert any(error in message for message in response.context["form"].errors[field])
+    page = response.content.decode()
+    assert "No account was created." in page
+    assert error in page
+    assert User.objects.count() == users
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
+def test_accept_refuses_put(world: World) -> None:
+    assert Client().put(accept_url(invite(world))).status_code == 405

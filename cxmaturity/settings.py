@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "assessments.context_processors.navigation",
             ],
         },
     },
@@ -184,6 +185,10 @@ MAILERS = {
         },
     }
 }
+# The public address of the site, for links in emails sent without a request
+# (the daily reminders), e.g. https://cx.example.com.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "cx-maturity@localhost")
 
 TASKS = {

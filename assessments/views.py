@@ -18,7 +18,7 @@ from assessments.action_plans import Subject, current_action_plan
 from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
 from assessments.models import ActionPlan, Assessment, Cycle, Membership, Team
-from assessments.overview import managed_cycles, team_overview
+from assessments.overview import managed_organisations, team_overview
 from assessments.questionnaire import load_questionnaire
 from assessments.results import AssessmentResult, assessment_result
 
@@ -45,7 +45,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "assessments/home.html",
-        {"rows": team_overview(request.user), "managed_cycles": managed_cycles(request.user)},
+        {
+            "rows": team_overview(request.user),
+            "managed_organisations": managed_organisations(request.user),
+        },
     )
 
 

@@ -306,6 +306,17 @@ def test_manager_home_links_to_the_cycle_overview(manager_client: Client, world:
     assert reverse("cycle_overview", args=[world.globex_cycle.pk]) not in page
 
 
-def test_lead_home_has_no_cycle_overview_link(lead_client: Client, world: World) -> None:
+def test_manager_home_links_to_the_organisation_pages(
+    manager_client: Client, world: World
+) -> None:
+    page = manager_client.get(reverse("home")).content.decode()
+    for name in ("cycle_list", "invitation_list", "organisation_action_items"):
+        assert reverse(name, args=[world.acme.pk]) in page
+        assert reverse(name, args=[world.globex.pk]) not in page
+
+
+def test_lead_home_has_no_manager_links(lead_client: Client, world: World) -> None:
     page = lead_client.get(reverse("home")).content.decode()
     assert reverse("cycle_overview", args=[world.cycle.pk]) not in page
+    assert reverse("cycle_list", args=[world.acme.pk]) not in page
+    assert reverse("team_action_items", args=[world.alpha.pk]) in page

@@ -1,5 +1,14 @@
 from __future__ import annotations
 
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from assessments import dashboard_views
+
+urlpatterns = [
+    path("organisations/<int:pk>/dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path(
+        "cycles/<int:pk>/action-plan/",
+        dashboard_views.organisation_action_plan_request,
+        name="organisation_action_plan_request",
+    ),
+]

@@ -83,6 +83,8 @@ def main() -> None:
                 "sections": len(load_questionnaire(draft).sections),
                 "lead_session": session_for("lead"),
                 "lead2_session": session_for("lead2"),
+                "manager_session": session_for("manager"),
+                "organisation": cycle.organisation_id,
                 "csrf": CSRF_TOKEN,
                 "section_body": urlencode(body),
             }

@@ -330,6 +330,26 @@ SAME_LEVEL_COLOUR = "#adb5bd"
 MOVED_DOWN_COLOUR = "#d55e00"
 
 
+def _figure(
+    traces: list[Any],
+    *,
+    xaxis: dict[str, Any] | None = None,
+    yaxis: dict[str, Any] | None = None,
+    **layout: Any,
+) -> go.Figure:
+    """A figure in the look of ``charts._layout``, its layout given whole.
+
+    One layout at construction rather than ``update_layout`` calls after it:
+    plotly validates each update, and that was most of the page's time.
+    """
+    base = charts._layout()
+    base.pop("polar", None)  # no radar here
+    base["xaxis"] = {**base["xaxis"], **(xaxis or {})}
+    base["yaxis"] = {**base["yaxis"], **(yaxis or {})}
+    base.update(layout)
+    return go.Figure(data=traces, layout=base)
+
+
 def _level_cell(level: int | None) -> str:
     return str(level) if level is not None else "—"
 
@@ -352,65 +372,56 @@ def level_heatmap_figure(
         for index, colour in enumerate(charts.LEVEL_COLOURS)
         for position in (index, index + 1)
     ]
-    figure = go.Figure(
-        go.Heatmap(
-            z=levels,
-            x=names,
-            y=team_names,
-            zmin=scoring.LOWEST_LEVEL - 0.5,
-            zmax=scoring.HIGHEST_LEVEL + 0.5,
-            colorscale=colour_scale,
-            text=[[_level_cell(level) for level in row] for row in levels],
-            texttemplate="%{text}",
-            xgap=2,
-            ygap=2,
-            hoverongaps=False,
-            hovertemplate="%{y} · %{x}: " + _("level %{z}") + "<extra></extra>",
-            # Each cell says its level: no colour scale to read off.
-            showscale=False,
-        )
+    heatmap = go.Heatmap(
+        z=levels,
+        x=names,
+        y=team_names,
+        zmin=scoring.LOWEST_LEVEL - 0.5,
+        zmax=scoring.HIGHEST_LEVEL + 0.5,
+        colorscale=colour_scale,
+        text=[[_level_cell(level) for level in row] for row in levels],
+        texttemplate="%{text}",
+        xgap=2,
+        ygap=2,
+        hoverongaps=False,
+        hovertemplate="%{y} · %{x}: " + _("level %{z}") + "<extra></extra>",
+        # Each cell says its level: no colour scale to read off.
+        showscale=False,
     )
-    figure.update_layout(
-        charts._layout(),
+    return _figure(
+        [heatmap],
         height=height or heatmap_height(len(teams)),
         # Element names on top, where a tall heatmap starts; the first team first.
-        xaxis={"type": "category", "side": "top", "automargin": True},
-        yaxis={"type": "category", "autorange": "reversed", "automargin": True},
+        xaxis={"type": "category", "side": "top", "showgrid": False},
+        yaxis={"type": "category", "autorange": "reversed", "showgrid": False},
         margin={"l": 60, "r": 30, "t": 40, "b": 20},
     )
-    return figure
 
 
 def spread_figure(spreads: Sequence[ElementSpread]) -> go.Figure:
     """Per element, the median of the team medians, with a whisker from the lowest to highest."""
     names = [str(spread.element.name) for spread in spreads]
     medians = [spread.median for spread in spreads]
-    figure = go.Figure(
-        go.Bar(
-            x=names,
-            y=medians,
-            name=_("Median of the teams"),
-            marker={"color": charts.ORGANISATION_COLOUR},
-            # Narrower than the whole category: a lone element is not one wide slab.
-            width=SPREAD_BAR_WIDTH,
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": [_distance(spread.median, spread.highest) for spread in spreads],
-                "arrayminus": [_distance(spread.lowest, spread.median) for spread in spreads],
-                "color": charts.TEXT_COLOUR,
-                "thickness": 1.5,
-                "width": 6,
-            },
-            customdata=[[spread.lowest, spread.highest] for spread in spreads],
-            hovertemplate=(
-                "%{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra></extra>"
-            ),
-        )
+    bars = go.Bar(
+        x=names,
+        y=medians,
+        name=_("Median of the teams"),
+        marker={"color": charts.ORGANISATION_COLOUR},
+        # Narrower than the whole category: a lone element is not one wide slab.
+        width=SPREAD_BAR_WIDTH,
+        error_y={
+            "type": "data",
+            "symmetric": False,
+            "array": [_distance(spread.median, spread.highest) for spread in spreads],
+            "arrayminus": [_distance(spread.lowest, spread.median) for spread in spreads],
+            "color": charts.TEXT_COLOUR,
+            "thickness": 1.5,
+            "width": 6,
+        },
+        customdata=[[spread.lowest, spread.highest] for spread in spreads],
+        hovertemplate=("%{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra></extra>"),
     )
-    figure.update_layout(charts._layout(), showlegend=False, xaxis={"type": "category"})
-    figure.update_yaxes(charts._score_axis())
-    return figure
+    return _figure([bars], showlegend=False, xaxis={"type": "category"}, yaxis=charts._score_axis())
 
 
 def _distance(low: float | None, high: float | None) -> float | None:
@@ -437,22 +448,21 @@ def changes_figure(elements: Sequence[Element], team_changes: Sequence[TeamChang
             ]
         )
     ]
-    figure = go.Figure(traces)
-    # Stacked bars list their legend bottom-up unless told otherwise.
-    figure.update_layout(
-        charts._layout(),
+    tallest = max((sum(count) for count in counts), default=0)
+    return _figure(
+        traces,
         barmode="stack",
         xaxis={"type": "category"},
+        # Whole teams only, and no more than about eight gridlines however many teams.
+        yaxis={
+            "title": {"text": _("Teams")},
+            "rangemode": "tozero",
+            "tick0": 0,
+            "dtick": max(1, math.ceil(tallest / 8)),
+        },
+        # Stacked bars list their legend bottom-up unless told otherwise.
         legend={**charts.LEGEND, "traceorder": "normal"},
     )
-    tallest = max((sum(count) for count in counts), default=0)
-    figure.update_yaxes(
-        title={"text": _("Teams")},
-        rangemode="tozero",
-        tick0=0,
-        dtick=max(1, math.ceil(tallest / 8)),
-    )
-    return figure
 
 
 def _change_counts(

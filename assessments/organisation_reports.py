@@ -166,8 +166,19 @@ def _most_common(teams: list[TeamPlan], elements: list[Element]) -> list[CommonL
 
 
 def organisation_fingerprint(result: OrganisationResult, *, language: str) -> str:
-    """A sha256 of everything the PDF shows in ``language``, and of the report templates."""
+    """A sha256 of everything the PDF shows in ``language``, and of the report templates.
+
+    Each level's texts and steps count once however many teams sit at it; per
+    team, what the PDF prints of it: its name, respondents and levels.
+    """
     dashboard = result.dashboard
+    levels: dict[str, Level] = {}
+    for team in result.teams:
+        for plan in team.elements:
+            if plan.level is not None:
+                levels[f"{plan.element.pk}-{plan.level.number}"] = plan.level
+    for common in result.most_common:
+        levels[f"{common.element.pk}-{common.level.number}"] = common.level
     with translation.override(language):
         payload = {
             "language": language,
@@ -180,12 +191,27 @@ def organisation_fingerprint(result: OrganisationResult, *, language: str) -> st
             ],
             "templates": _templates_digest(),
             "elements": _plain([[element, element.framework] for element in dashboard.elements]),
-            "spreads": _plain(dashboard.spreads),
-            "teams": _plain(result.teams),
-            "without_results": _plain(result.teams_without_results),
-            "most_common": _plain(result.most_common),
-            "steps": [_plain(plan.action_steps) for team in result.teams for plan in team.elements],
-            "common_steps": [_plain(common.action_steps) for common in result.most_common],
+            "levels": {
+                key: [_plain(level), _plain(list(level.action_steps.all()))]
+                for key, level in levels.items()
+            },
+            "teams": [
+                [
+                    team.team.name,
+                    team.respondents,
+                    [
+                        [plan.result.median_level, plan.result.disagreement]
+                        for plan in team.elements
+                    ],
+                ]
+                for team in result.teams
+            ],
+            "organisation": [spread.level for spread in dashboard.spreads],
+            "without_results": [team.name for team in result.teams_without_results],
+            "most_common": [
+                [common.element.pk, common.level.number, common.teams]
+                for common in result.most_common
+            ],
         }
     encoded = json.dumps(payload, sort_keys=True, default=str).encode()
     return hashlib.sha256(encoded).hexdigest()

@@ -201,8 +201,8 @@ def test_level_changes_since_the_previous_cycle(
         ["Team", *ELEMENTS],
         ["Organisation median", "4 →to 4 =", "2 →to 3 ↑+1"],
         ["Alpha support", "2 →to 3 ↑+1", "3 →to 2 ↓-1"],
-        ["Beta logistics", "5 →to —no level", "1 →to —no level"],
-        ["Delta care", "—no level →to 5", "—no level →to 3"],
+        ["Beta logistics", "5 →to —", "1 →to —"],
+        ["Delta care", "— →to 5", "— →to 3"],
     ]
     figure = page_figures(content)["level-changes-figure"]
     by_name = {trace["name"]: trace["y"] for trace in figure["data"]}

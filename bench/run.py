@@ -198,6 +198,12 @@ def main() -> int:
                 prepared["lead2_session"],
                 target=0.30,
             ),
+            Case(
+                "dashboard (CX manager)",
+                f"/organisations/{prepared['organisation']}/dashboard/",
+                prepared["manager_session"],
+                target=0.30,
+            ),
             # "At most 2x a minimal page" in time is at least 0.5x its throughput.
             Case(
                 "cached PDF download",

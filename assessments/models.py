@@ -164,6 +164,29 @@ class Membership(models.Model):
     natural_key.dependencies = ["assessments.team"]  # type: ignore[attr-defined]
 
 
+def memberships_of(user: Any) -> list[Membership]:
+    """The user's memberships, read once per request (kept on the user object)."""
+    if not user.is_authenticated:
+        return []
+    cached: list[Membership] | None = getattr(user, "_cx_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user))
+        user._cx_memberships = cached
+    return cached
+
+
+def can_see_team(user: Any, team: Team) -> bool:
+    """Whether the user leads the team or manages its organisation (``Team.visible_to``)."""
+    return any(
+        (membership.role == Membership.Role.LEAD and membership.team_id == team.pk)
+        or (
+            membership.role == Membership.Role.MANAGER
+            and membership.organisation_id == team.organisation_id
+        )
+        for membership in memberships_of(user)
+    )
+
+
 class CycleQuerySet(models.QuerySet["Cycle"]):
     def get_by_natural_key(self, organisation_slug: str, slug: str) -> Cycle:
         return self.get(organisation__slug=organisation_slug, slug=slug)

@@ -17,20 +17,26 @@ from assessments.action_item_services import action_items_for_plan
 from assessments.action_plans import Subject, current_action_plan
 from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
-from assessments.models import ActionPlan, Assessment, Cycle, Membership, Team
+from assessments.models import ActionPlan, Assessment, Cycle, Membership, Team, can_see_team
 from assessments.overview import managed_organisations, team_overview
 from assessments.questionnaire import load_questionnaire
 from assessments.results import AssessmentResult, assessment_result
 
 
 def _get_assessment_for_user(request: HttpRequest, pk: int, *, own: bool = False) -> Assessment:
-    """An assessment the user may see (``own``: one they answer themselves), else 404."""
-    queryset = Assessment.objects.visible_to(request.user).select_related(
-        "team__organisation", "cycle", "respondent"
+    """An assessment the user may see (``own``: one they answer themselves), else 404.
+
+    The rule is ``Assessment.objects.visible_to``, checked in Python against the
+    user's memberships: the busiest pages then run one simple query here.
+    """
+    assessment = get_object_or_404(
+        Assessment.objects.select_related("team__organisation", "cycle", "respondent"), pk=pk
     )
-    if own:
-        queryset = queryset.filter(respondent=request.user)
-    return get_object_or_404(queryset, pk=pk)
+    if not can_see_team(request.user, assessment.team) or (
+        own and assessment.respondent_id != request.user.pk
+    ):
+        raise Http404
+    return assessment
 
 
 def _get_team_for_user(request: HttpRequest, pk: int) -> Team:

@@ -320,3 +320,11 @@ def test_lead_home_has_no_manager_links(lead_client: Client, world: World) -> No
     assert reverse("cycle_overview", args=[world.cycle.pk]) not in page
     assert reverse("cycle_list", args=[world.acme.pk]) not in page
     assert reverse("team_action_items", args=[world.alpha.pk]) in page
+
+
+def test_the_python_access_check_agrees_with_the_queryset(world: World) -> None:
+    from assessments.models import Team, can_see_team
+
+    for user in (world.lead, world.lead2, world.manager, world.other_lead, world.outsider):
+        visible = set(Team.objects.visible_to(user))
+        assert {team for team in Team.objects.all() if can_see_team(user, team)} == visible

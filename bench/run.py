@@ -5,11 +5,13 @@ Serves the app with gunicorn (2 sync workers, DEBUG off) on a scratch SQLite
 database holding the shipped rubric and the demo data, and loads each URL
 with wrk on 127.0.0.1 for a fixed time. Every page is compared with
 /health/ (a minimal template page) measured by the same server in the same
-run, so the ratios hold on any machine.
+run, so the ratios hold on any machine. Two more sections time PDF action
+plan preparation and one download of a large cycle's raw answers as CSV.
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -30,6 +32,8 @@ PORT = int(os.environ.get("BENCH_PORT", "8765"))
 DURATION = os.environ.get("BENCH_DURATION", "8s")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 BASE = f"http://127.0.0.1:{PORT}"
+# "A few seconds" for the raw answers of 10,000 assessments, to the last byte.
+EXPORT_TARGET_SECONDS = 10.0
 
 
 @dataclass
@@ -148,6 +152,8 @@ def main() -> int:
     prepared = json.loads(run([PYTHON, "bench/prepare.py"], env))
     print("Timing PDF action plans (Chromium cold, then warm) and a reference render ...")
     pdf = json.loads(run([PYTHON, "bench/pdf.py", str(prepared["submitted"])], env))
+    print("Building a cycle of 10,000 submitted assessments for the export ...", flush=True)
+    export = json.loads(run([PYTHON, "bench/export.py"], env))
 
     serve_env = {
         **env,
@@ -218,6 +224,8 @@ def main() -> int:
         for case in cases:
             print(f"  measuring {case.name} for {DURATION} ...", flush=True)
             results[case.name] = wrk(case, prepared["csrf"], workdir)
+        print("  downloading the raw answers CSV once ...", flush=True)
+        download = download_export(export, workdir)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
@@ -249,6 +257,7 @@ def main() -> int:
             f"{measured.p50_ms:>9.1f}{measured.p99_ms:>9.1f}  {verdict}"
         )
     missed += report_pdf(pdf)
+    missed += report_export(export, download)
     return 1 if missed else 0
 
 
@@ -279,6 +288,60 @@ def report_pdf(pdf: dict[str, float]) -> int:
         shown = f"<= {target:.1f}" if target else "-"
         print(f"{name:<42}{seconds:>9.2f}{ratio:>8.1f}{shown:>8}  {verdict}")
     return missed
+
+
+@dataclass
+class Download:
+    status: int
+    seconds: float  # from sending the request to the last byte
+    size: int
+    rows: int
+
+
+def download_export(export: dict[str, object], workdir: Path) -> Download:
+    """GET the raw answers CSV once, saving it as it arrives; count its rows afterwards."""
+    request = urllib.request.Request(
+        f"{BASE}/cycles/{export['cycle']}/export/answers.csv",
+        headers={"Cookie": f"sessionid={export['manager_session']}"},
+    )
+    path = workdir / "answers.csv"
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response, path.open("wb") as file:
+            status = response.status
+            shutil.copyfileobj(response, file, 1 << 20)
+    except urllib.error.HTTPError as error:
+        return Download(status=error.code, seconds=0.0, size=0, rows=0)
+    seconds = time.perf_counter() - started
+    with path.open(encoding="utf-8-sig", newline="") as file:
+        rows = sum(1 for _row in csv.reader(file)) - 1  # less the header
+    return Download(status=status, seconds=seconds, size=path.stat().st_size, rows=rows)
+
+
+def report_export(export: dict[str, object], download: Download) -> int:
+    """The raw answers CSV of a cycle with 10,000 submitted assessments. Returns misses."""
+    print()
+    print(
+        f"Raw answers CSV of one cycle: {export['assessments']:,} submitted assessments, "
+        f"{export['answers']:,} answers (built with bulk_create in {export['build_seconds']} s)"
+    )
+    header = f"{'case':<28}{'seconds':>9}{'rows':>10}{'rows/s':>10}{'MB':>8}{'target':>8}  verdict"
+    print(header)
+    print("-" * len(header))
+    if download.status != 200:
+        verdict = f"ERROR (HTTP {download.status})"
+    elif download.rows != export["answers"]:
+        verdict = f"WRONG ROWS (expected {export['answers']:,})"
+    elif download.seconds <= EXPORT_TARGET_SECONDS:
+        verdict = "meets target"
+    else:
+        verdict = "MISSES target"
+    rate = download.rows / download.seconds if download.seconds else 0.0
+    print(
+        f"{'answers.csv, one GET':<28}{download.seconds:>9.2f}{download.rows:>10,}{rate:>10,.0f}"
+        f"{download.size / 1e6:>8.1f}{f'<= {EXPORT_TARGET_SECONDS:.0f}':>8}  {verdict}"
+    )
+    return 0 if verdict == "meets target" else 1
 
 
 if __name__ == "__main__":

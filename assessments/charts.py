@@ -106,14 +106,11 @@ def radar_figure(
     names = _element_names(framework_result)
     team_scores = [team_score(result) for result in framework_result.elements]
     medians = [organisation_medians.get(result.element.key) for result in framework_result.elements]
-    figure = go.Figure(
+    return figure(
         [
             _radar_trace(medians, names, name=organisation_label, colour=ORGANISATION_COLOUR),
             _radar_trace(team_scores, names, name=team_label, colour=TEAM_COLOUR),
-        ]
-    )
-    figure.update_layout(
-        _layout(),
+        ],
         polar={
             # The scale runs between the first two corners, clear of their labels.
             "radialaxis": {"range": SCORE_RANGE, "tickvals": LEVEL_TICKS, "angle": 45},
@@ -125,7 +122,6 @@ def radar_figure(
         # Room either side for the corner labels (element names).
         margin={"l": 100, "r": 100, "t": 40, "b": 80},
     )
-    return figure
 
 
 def scores_bar_figure(
@@ -139,20 +135,16 @@ def scores_bar_figure(
     names = _element_names(framework_result)
     team_scores = [team_score(result) for result in framework_result.elements]
     medians = [organisation_medians.get(result.element.key) for result in framework_result.elements]
-    figure = go.Figure(
+    return figure(
         [
             _score_bars(medians, names, name=organisation_label, colour=ORGANISATION_COLOUR),
             _score_bars(team_scores, names, name=team_label, colour=TEAM_COLOUR),
-        ]
-    )
-    figure.update_layout(
-        _layout(),
+        ],
         barmode="group",
         xaxis={"type": "category"},
+        yaxis=_score_axis(),
         legend={**LEGEND, "traceorder": "reversed"},
     )
-    figure.update_yaxes(_score_axis())
-    return figure
 
 
 def framework_figure(
@@ -183,7 +175,7 @@ def four_cs_figure(framework_result: FrameworkResult) -> go.Figure:
     names = _element_names(framework_result)
     scores = [result.score.score for result in framework_result.elements]
     growth = [result.is_growth_opportunity for result in framework_result.elements]
-    figure = go.Figure(
+    bars = [
         go.Bar(
             x=names,
             y=scores,
@@ -197,25 +189,32 @@ def four_cs_figure(framework_result: FrameworkResult) -> go.Figure:
             textposition="outside",
             hovertemplate="%{x}: %{y:.1f}<extra></extra>",
         )
-    )
+    ]
+    annotations = []
     growth_result = framework_result.growth_opportunity
     if growth_result is not None:
-        figure.add_annotation(
-            x=str(growth_result.element.name),
-            y=growth_result.score.score,
-            text=_("Biggest growth opportunity"),
-            showarrow=True,
-            arrowhead=2,
-            arrowcolor=GROWTH_COLOUR,
-            # Above the score printed on the bar.
-            yshift=22,
-            ax=0,
-            ay=-40,
-            font={"color": GROWTH_COLOUR},
+        annotations.append(
+            {
+                "x": str(growth_result.element.name),
+                "y": growth_result.score.score,
+                "text": _("Biggest growth opportunity"),
+                "showarrow": True,
+                "arrowhead": 2,
+                "arrowcolor": GROWTH_COLOUR,
+                # Above the score printed on the bar.
+                "yshift": 22,
+                "ax": 0,
+                "ay": -40,
+                "font": {"color": GROWTH_COLOUR},
+            }
         )
-    figure.update_layout(_layout(), showlegend=False, xaxis={"type": "category"})
-    figure.update_yaxes(_score_axis())
-    return figure
+    return figure(
+        bars,
+        showlegend=False,
+        xaxis={"type": "category"},
+        yaxis=_score_axis(),
+        annotations=annotations,
+    )
 
 
 def level_distribution_figure(distribution: Sequence[ElementLevelCounts]) -> go.Figure:
@@ -240,27 +239,28 @@ def level_distribution_figure(distribution: Sequence[ElementLevelCounts]) -> go.
             hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
         )
     )
-    figure = go.Figure(traces)
-    figure.update_layout(
-        _layout(), barmode="stack", xaxis={"type": "category"}, legend={"traceorder": "normal"}
-    )
     tallest = max(
         (sum(counts.level_counts) + counts.not_enough for counts in distribution), default=0
     )
-    # Whole teams only, and no more than about eight gridlines however many teams.
-    figure.update_yaxes(
-        title={"text": _("Teams")},
-        rangemode="tozero",
-        tick0=0,
-        dtick=max(1, math.ceil(tallest / 8)),
+    return figure(
+        traces,
+        barmode="stack",
+        xaxis={"type": "category"},
+        # Whole teams only, and no more than about eight gridlines however many teams.
+        yaxis={
+            "title": {"text": _("Teams")},
+            "rangemode": "tozero",
+            "tick0": 0,
+            "dtick": max(1, math.ceil(tallest / 8)),
+        },
+        legend={**LEGEND, "traceorder": "normal"},
     )
-    return figure
 
 
 def progress_figure(progress: TeamProgress) -> go.Figure:
     """The team's median score per element across cycles: one line per element."""
     cycle_names = [cycle.cycle_name for cycle in progress.cycles]
-    figure = go.Figure(
+    return figure(
         [
             go.Scatter(
                 x=cycle_names,
@@ -271,12 +271,11 @@ def progress_figure(progress: TeamProgress) -> go.Figure:
                 hovertemplate="%{x}: %{y:.1f}<extra>%{fullData.name}</extra>",
             )
             for index, element in enumerate(progress.elements)
-        ]
+        ],
+        # A category axis keeps cycles named like years ("2026") from becoming numbers.
+        xaxis={"type": "category", "title": {"text": _("Cycle")}},
+        yaxis=_score_axis(),
     )
-    # A category axis keeps cycles named like years ("2026") from becoming numbers.
-    figure.update_layout(_layout(), xaxis={"type": "category", "title": {"text": _("Cycle")}})
-    figure.update_yaxes(_score_axis())
-    return figure
 
 
 def assessment_charts(result: AssessmentResult) -> list[Chart]:
@@ -542,6 +541,27 @@ def _score_axis() -> dict[str, Any]:
 
 
 GRID_COLOUR = "#e5ecf6"
+
+
+def figure(traces: Sequence[Any], **layout: Any) -> go.Figure:
+    """A figure in the house look, its layout given whole.
+
+    ``layout`` is merged into the house layout, nested dictionaries key by key
+    (so ``xaxis`` or ``polar`` add to its axis styles). One layout at construction rather than
+    ``update_layout`` calls after it: plotly validates every update, and that
+    was most of a results page's time.
+    """
+    return go.Figure(data=list(traces), layout=_merge(_layout(), layout))
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _layout() -> dict[str, Any]:

@@ -330,26 +330,6 @@ SAME_LEVEL_COLOUR = "#adb5bd"
 MOVED_DOWN_COLOUR = "#d55e00"
 
 
-def _figure(
-    traces: list[Any],
-    *,
-    xaxis: dict[str, Any] | None = None,
-    yaxis: dict[str, Any] | None = None,
-    **layout: Any,
-) -> go.Figure:
-    """A figure in the look of ``charts._layout``, its layout given whole.
-
-    One layout at construction rather than ``update_layout`` calls after it:
-    plotly validates each update, and that was most of the page's time.
-    """
-    base = charts._layout()
-    base.pop("polar", None)  # no radar here
-    base["xaxis"] = {**base["xaxis"], **(xaxis or {})}
-    base["yaxis"] = {**base["yaxis"], **(yaxis or {})}
-    base.update(layout)
-    return go.Figure(data=traces, layout=base)
-
-
 def _level_cell(level: int | None) -> str:
     return str(level) if level is not None else "—"
 
@@ -388,7 +368,7 @@ def level_heatmap_figure(
         # Each cell says its level: no colour scale to read off.
         showscale=False,
     )
-    return _figure(
+    return charts.figure(
         [heatmap],
         height=height or heatmap_height(len(teams)),
         # Element names on top, where a tall heatmap starts; the first team first.
@@ -421,7 +401,9 @@ def spread_figure(spreads: Sequence[ElementSpread]) -> go.Figure:
         customdata=[[spread.lowest, spread.highest] for spread in spreads],
         hovertemplate=("%{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra></extra>"),
     )
-    return _figure([bars], showlegend=False, xaxis={"type": "category"}, yaxis=charts._score_axis())
+    return charts.figure(
+        [bars], showlegend=False, xaxis={"type": "category"}, yaxis=charts._score_axis()
+    )
 
 
 def _distance(low: float | None, high: float | None) -> float | None:
@@ -449,7 +431,7 @@ def changes_figure(elements: Sequence[Element], team_changes: Sequence[TeamChang
         )
     ]
     tallest = max((sum(count) for count in counts), default=0)
-    return _figure(
+    return charts.figure(
         traces,
         barmode="stack",
         xaxis={"type": "category"},

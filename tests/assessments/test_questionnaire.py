@@ -313,6 +313,7 @@ def test_manager_home_links_to_the_organisation_pages(
     for name in ("cycle_list", "invitation_list", "organisation_action_items"):
         assert reverse(name, args=[world.acme.pk]) in page
         assert reverse(name, args=[world.globex.pk]) not in page
+    assert reverse("cycle_export_answers", kwargs={"pk": world.cycle.pk, "format": "csv"}) in page
 
 
 def test_lead_home_has_no_manager_links(lead_client: Client, world: World) -> None:

@@ -306,9 +306,7 @@ def test_manager_home_links_to_the_cycle_overview(manager_client: Client, world:
     assert reverse("cycle_overview", args=[world.globex_cycle.pk]) not in page
 
 
-def test_manager_home_links_to_the_organisation_pages(
-    manager_client: Client, world: World
-) -> None:
+def test_manager_home_links_to_the_organisation_pages(manager_client: Client, world: World) -> None:
     page = manager_client.get(reverse("home")).content.decode()
     for name in ("cycle_list", "invitation_list", "organisation_action_items"):
         assert reverse(name, args=[world.acme.pk]) in page

@@ -208,7 +208,7 @@ def main() -> int:
                 "dashboard (CX manager)",
                 f"/organisations/{prepared['organisation']}/dashboard/",
                 prepared["manager_session"],
-                target=0.30,
+                # The issue asks for the ratio, and sets no target.
             ),
             # "At most 2x a minimal page" in time is at least 0.5x its throughput.
             Case(
@@ -244,8 +244,10 @@ def main() -> int:
         if measured.errors:
             verdict = f"ERRORS ({measured.errors})"
             missed += 1
-        elif case.target is None:
+        elif case is cases[0]:
             verdict = "baseline"
+        elif case.target is None:
+            verdict = "for information"
         elif ratio >= case.target:
             verdict = "meets target"
         else:

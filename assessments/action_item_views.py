@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import action_item_services as services
@@ -141,6 +141,12 @@ def team_action_item_create(
     )
 
 
+# Items of a closed cycle can still be followed up (edited), not added to.
+CLOSED_CYCLE_MESSAGE = gettext_lazy(
+    "This cycle is closed: its action items can still be updated, but no new ones added."
+)
+
+
 def _commit(
     request: AuthenticatedHttpRequest,
     *,
@@ -157,7 +163,9 @@ def _commit(
         committed=set(committed),
         initial={"step": request.GET.get("step")},
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not cycle.is_open:
+        form.add_error(None, CLOSED_CYCLE_MESSAGE)
+    elif request.method == "POST" and form.is_valid():
         try:
             services.action_item_create(
                 team=team,
@@ -222,6 +230,9 @@ def action_item_carry_over(
 ) -> HttpResponse:
     team = _get_team_for_user(request, pk)
     cycle = _get_cycle_for_team(team, cycle_id)
+    if not cycle.is_open:
+        messages.error(request, str(CLOSED_CYCLE_MESSAGE))
+        return redirect(_team_list_url(team, cycle))
     copies = services.action_item_carry_over(team=team, cycle=cycle, user=request.user)
     if copies:
         messages.success(

@@ -170,6 +170,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return _invitation_gone(request, services.InvitationUnavailable(state))
     # Someone logged in joins with their account; anyone else creates one.
     joining = request.user.is_authenticated
+    if joining and request.user.email.casefold() != invitation.email.casefold():
+        # A forwarded or mistyped link must not hand the team to whoever is signed in.
+        message = _(
+            "This invitation was sent to %(email)s. You are signed in as %(user)s: "
+            "log out first, then open the link again."
+        ) % {"email": invitation.email, "user": request.user.get_username()}
+        return render(request, "cycles/invitation_gone.html", {"message": message}, status=403)
     form = InvitationAcceptForm(
         request.POST if request.method == "POST" and not joining else None,
         email=invitation.email,

@@ -755,3 +755,24 @@ def test_manager_carries_over_for_a_team(
     assert set(
         ActionItem.objects.filter(cycle=world.cycle).values_list("created_by", flat=True)
     ) == {world.manager.pk}
+
+
+def test_a_closed_cycle_takes_no_carried_items(
+    lead_client: Client, world: World, earlier_items: dict[str, ActionItem]
+) -> None:
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=Cycle.Status.CLOSED)
+    response = lead_client.post(carry_over_url(world, world.cycle), follow=True)
+    assert "This cycle is closed" in response.content.decode()
+    assert not ActionItem.objects.filter(cycle=world.cycle).exists()
+
+
+def test_a_closed_cycle_takes_no_new_items(
+    lead_client: Client, world: World, assessment: Assessment
+) -> None:
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=Cycle.Status.CLOSED)
+    response = lead_client.post(
+        create_url(assessment), commit_data(step("alpha-element", 3, 1), owner_name="Kim")
+    )
+    assert response.status_code == 400
+    assert "This cycle is closed" in response.content.decode()
+    assert not ActionItem.objects.exists()

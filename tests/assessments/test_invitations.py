@@ -230,7 +230,9 @@ def test_a_new_lead_creates_an_account_and_joins_the_team(world: World) -> None:
 
 
 def test_a_logged_in_user_joins_with_their_account(world: World) -> None:
-    invitation = invite(world, team=world.alpha)
+    world.lead2.email = "Lead2@Example.com"
+    world.lead2.save()
+    invitation = invite(world, email="lead2@example.com", team=world.alpha)
     client = logged_in(world.lead2)
     page = client.get(accept_url(invitation)).content.decode()
     assert "Join as lead2" in page
@@ -247,8 +249,23 @@ def test_a_logged_in_user_joins_with_their_account(world: World) -> None:
     assert not User.objects.filter(email="ana.lima@example.com").exists()
 
 
+def test_someone_signed_in_with_another_email_cannot_take_the_invitation(
+    world: World,
+) -> None:
+    invitation = invite(world, team=world.alpha)  # sent to ana.lima@example.com
+    client = logged_in(world.other_lead)
+    for response in (client.get(accept_url(invitation)), client.post(accept_url(invitation))):
+        assert response.status_code == 403
+        assert "This invitation was sent to ana.lima@example.com" in response.content.decode()
+    assert not Membership.objects.filter(user=world.other_lead, team=world.alpha).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+
+
 def test_joining_a_team_one_leads_already_adds_no_second_membership(world: World) -> None:
-    invitation = invite(world, team=world.beta)
+    world.lead2.email = "lead2@example.com"
+    world.lead2.save()
+    invitation = invite(world, email="lead2@example.com", team=world.beta)
     logged_in(world.lead2).post(accept_url(invitation))
     assert Membership.objects.filter(user=world.lead2, team=world.beta).count() == 1
     invitation.refresh_from_db()

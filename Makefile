@@ -111,9 +111,10 @@ run: setup ## Serve on http://127.0.0.1:$PORT (default 8000) with the demo data
 	set +m; \
 	wait -n
 
-test: install messages ## Lint, migration and system checks, then the test suite
+test: install messages ## Lint, types, migration and system checks, then the test suite
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
 	$(MANAGE) makemigrations --check --dry-run
 	$(MANAGE) check
 	$(VENV)/bin/pytest

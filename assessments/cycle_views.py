@@ -7,7 +7,7 @@ holds it may use it once, logged in or not.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -170,7 +170,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return _invitation_gone(request, services.InvitationUnavailable(state))
     # Someone logged in joins with their account; anyone else creates one.
     joining = request.user.is_authenticated
-    if joining and request.user.email.casefold() != invitation.email.casefold():
+    if joining and cast(User, request.user).email.casefold() != invitation.email.casefold():
         # A forwarded or mistyped link must not hand the team to whoever is signed in.
         message = _(
             "This invitation was sent to %(email)s. You are signed in as %(user)s: "

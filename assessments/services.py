@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -49,7 +49,7 @@ def _lock(assessment: Assessment) -> Assessment:
     return Assessment.objects.select_for_update().select_related("cycle").get(pk=assessment.pk)
 
 
-def assessment_start(*, team: Team, cycle: Cycle, respondent: AbstractBaseUser) -> Assessment:
+def assessment_start(*, team: Team, cycle: Cycle, respondent: User) -> Assessment:
     """The respondent's assessment of the team for the cycle, created on first start."""
     with transaction.atomic():
         existing = Assessment.objects.filter(team=team, cycle=cycle, respondent=respondent).first()

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -64,7 +67,9 @@ def assessment_start(request: HttpRequest, team_id: int, cycle_id: int) -> HttpR
     team = _get_team_for_user(request, team_id)
     cycle = get_object_or_404(Cycle, pk=cycle_id, organisation_id=team.organisation_id)
     try:
-        assessment = services.assessment_start(team=team, cycle=cycle, respondent=request.user)
+        assessment = services.assessment_start(
+            team=team, cycle=cycle, respondent=cast(User, request.user)
+        )
     except services.CycleClosed as error:
         messages.error(request, str(error.message))
         return redirect("home")
@@ -292,7 +297,7 @@ def action_plan_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @require_safe
 @login_required
-def action_plan_download(request: HttpRequest, pk: int) -> HttpResponse:
+def action_plan_download(request: HttpRequest, pk: int) -> FileResponse:
     action_plan = get_object_or_404(
         ActionPlan.objects.visible_to(request.user).filter(status=ActionPlan.Status.READY),
         pk=pk,

@@ -25,6 +25,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -53,7 +54,7 @@ class Measurement:
     errors: int
 
 
-def run(args: list[str], env: dict[str, str], **kwargs: object) -> str:
+def run(args: list[str], env: dict[str, str], **kwargs: Any) -> str:
     return subprocess.run(
         args, env=env, cwd=ROOT, check=True, capture_output=True, text=True, **kwargs
     ).stdout

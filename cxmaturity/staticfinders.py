@@ -38,7 +38,9 @@ class PackageAssetFinder(BaseFinder):
         super().__init__(*args, **kwargs)
         self.assets = package_assets()
 
-    def find(self, path: str, find_all: bool = False, **kwargs: Any) -> str | list[str]:
+    def find(  # type: ignore[override]  # one body for both of BaseFinder's overloads
+        self, path: str, find_all: bool = False, **kwargs: Any
+    ) -> str | list[str]:
         location = self.assets.get(path)
         if location is None:
             return [] if find_all else ""

@@ -33,7 +33,7 @@ def load_rubric() -> None:
 def snapshot() -> str:
     rows: list[Any] = []
     for model in RUBRIC_MODELS:
-        rows.extend(model.objects.order_by("pk"))
+        rows.extend(model._default_manager.order_by("pk"))
     return serializers.serialize("json", rows)
 
 
@@ -117,9 +117,10 @@ def test_cx_strategy_quotes_with_roles_and_the_quote_question(shipped_rubric: No
         if quotes <= {choice.label_en for choice in question.choices.all()}
     ]
     assert len(quote_questions) == 1
-    anchored = quote_questions[0].choices.exclude(level=None)
-    assert sorted(choice.level.number for choice in anchored) == [1, 2, 3, 4, 5]
-    assert all(choice.score == choice.level.number for choice in anchored)
+    anchored = [(choice.score, choice.level) for choice in quote_questions[0].choices.all()]
+    scored_levels = [(score, level.number) for score, level in anchored if level is not None]
+    assert sorted(number for _score, number in scored_levels) == [1, 2, 3, 4, 5]
+    assert all(score == number for score, number in scored_levels)
 
 
 def test_the_five_reflection_questions_are_free_text(shipped_rubric: None) -> None:

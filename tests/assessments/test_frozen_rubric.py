@@ -127,7 +127,7 @@ def test_pinned_answers_keep_their_choice_after_a_key_is_renamed(
     Choice.objects.filter(question__key="alpha-element-level", key="level-3").update(key="third")
     page = lead_client.get(section_url(assessment, 1)).content.decode()
     assert 'value="level-3" checked' in page
-    assert Answer.objects.get().choice.key == "third"  # the same row, renamed live
+    assert Answer.objects.filter(choice__key="third").count() == 1  # the same row, renamed live
 
 
 def test_progress_matches_elements_by_key_across_versions(world: World) -> None:

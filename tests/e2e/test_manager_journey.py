@@ -63,7 +63,9 @@ def test_manager_opens_a_cycle_invites_watches_commits_and_downloads(
     page.fill("#id_email", "nora@demo.example")
     page.select_option("#id_team", label="Product")
     submit(page)
-    link = re.search(r"https?://\S+/invitations/\S+/", mail.outbox[-1].body).group(0)
+    found = re.search(r"https?://\S+/invitations/\S+/", str(mail.outbox[-1].body))
+    assert found is not None
+    link = found.group(0)
     invitee = page.context.browser.new_context().new_page()
     invitee.goto(link)
     invitee.fill("#id_password1", "a long new password 42")

@@ -32,7 +32,7 @@ def rubric_rows() -> dict[str, list[tuple[Any, ...]]]:
     for model in RUBRIC_MODELS:
         rows[model._meta.label] = sorted(
             (
-                instance.natural_key(),
+                instance.natural_key(),  # type: ignore[attr-defined]
                 tuple(
                     (
                         getattr(instance, field.name).natural_key()

@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -28,6 +28,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from assessments import chart_export, reports, scoring
+from assessments.action_item_services import action_items_with_related
 from assessments.dashboard import (
     Dashboard,
     dashboard_data,
@@ -35,7 +36,7 @@ from assessments.dashboard import (
     level_heatmap_figure,
 )
 from assessments.fingerprint import _plain, _templates_digest
-from assessments.models import Cycle, Organisation, Team
+from assessments.models import ActionItem, Cycle, Organisation, Team
 from assessments.results import TeamCycleResult
 from playbook.models import ActionStep, Element, Level
 
@@ -69,6 +70,7 @@ class TeamPlan:
     team: Team
     respondents: int
     elements: list[TeamElementPlan]
+    action_items: list[ActionItem] = field(default_factory=list)
 
     @property
     def disagrees(self) -> bool:
@@ -118,7 +120,14 @@ def organisation_result(
     """
     dashboard = dashboard_data(cycle, cycles=cycles)
     levels = dashboard.rubric.levels()
-    teams = [_team_plan(team, dashboard.elements, levels) for team in dashboard.assessed_teams]
+    # The teams' committed action items, one query for all of them.
+    items: dict[int, list[ActionItem]] = defaultdict(list)
+    for item in action_items_with_related(ActionItem.objects.filter(cycle=cycle)):
+        items[item.team_id].append(item)
+    teams = [
+        _team_plan(team, dashboard.elements, levels, items[team.team.pk])
+        for team in dashboard.assessed_teams
+    ]
     return OrganisationResult(
         cycle=cycle,
         organisation=dashboard.organisation,
@@ -129,11 +138,15 @@ def organisation_result(
 
 
 def _team_plan(
-    team: TeamCycleResult, elements: list[Element], levels: dict[tuple[int, int], Level]
+    team: TeamCycleResult,
+    elements: list[Element],
+    levels: dict[tuple[int, int], Level],
+    action_items: list[ActionItem],
 ) -> TeamPlan:
     return TeamPlan(
         team=team.team,
         respondents=team.submitted,
+        action_items=action_items,
         elements=[
             TeamElementPlan(
                 element=element,
@@ -203,6 +216,7 @@ def organisation_fingerprint(result: OrganisationResult, *, language: str) -> st
                         [plan.result.median_level, plan.result.disagreement]
                         for plan in team.elements
                     ],
+                    _plain(team.action_items),
                 ]
                 for team in result.teams
             ],

@@ -404,3 +404,23 @@ def test_real_heatmap_is_a_vector_drawing_with_text_labels(
     # The heatmap's labels are text in the PDF, on top of what the table says.
     assert drawn_text.count(label) > tables_text.count(label)
     assert drawn_text.count("Beta logistics") > tables_text.count("Beta logistics")
+
+
+def test_team_pages_list_the_teams_action_items(world: World, assessed: None) -> None:
+    from assessments.models import ActionItem
+
+    before = organisation_fingerprint(result_for(world), language="en")
+    ActionItem.objects.create(
+        team=world.alpha,
+        cycle=world.cycle,
+        title="Map the onboarding journey",
+        owner_name="Priya",
+        status=ActionItem.Status.DOING,
+    )
+    result = result_for(world)
+    assert organisation_fingerprint(result, language="en") != before
+    text = " ".join(pdf_pages(render_organisation_plan(result, language="en")))
+    assert "Committed action items" in text
+    assert "Map the onboarding journey" in text
+    assert "Priya" in text
+    assert "Doing" in text

@@ -42,7 +42,9 @@ from playbook.models import (
     Framework,
     Level,
     Question,
+    RubricVersion,
 )
+from playbook.versions import rubric_for_version
 
 LANGUAGE_SUFFIXES = ("_en", "_zh_hans")
 # Narrow enough that the English and Chinese textareas of a pair fit on one row.
@@ -85,16 +87,46 @@ def answers_resting_on_level(level: Level) -> int:
     return int(answers_to_element) + int(answers_from_elsewhere)
 
 
+def open_cycles_pinning(instance: Question | Choice) -> int:
+    """Open cycles whose frozen rubric asks this question or offers this choice.
+
+    Such a cycle still shows the row to its respondents, and their answers
+    point at it: deleting it would break the next save of that page.
+    """
+    rows = "questions" if isinstance(instance, Question) else "choices"
+    pinning = 0
+    # "open" is assessments' Cycle.Status.OPEN; playbook does not import assessments.
+    versions = RubricVersion.objects.filter(cycles__status="open").annotate(
+        open_cycles=Count("cycles")
+    )
+    for version_id, open_cycles in versions.values_list("pk", "open_cycles"):
+        if instance.pk in getattr(rubric_for_version(version_id), rows):
+            pinning += open_cycles
+    return pinning
+
+
 @dataclass(frozen=True)
 class DeleteProtection:
     """How to count the answers that depend on a row, and what to do instead of deleting it."""
 
     answers_using: Callable[[Any], int]
     advice: str | Promise
+    pinned_by: Callable[[Any], int] | None = None
 
     def refusal(self, instance: models.Model) -> str | None:
         """The message refusing to delete ``instance``, or None when nothing depends on it."""
         count = self.answers_using(instance)
+        if not count and self.pinned_by is not None:
+            cycles = self.pinned_by(instance)
+            if cycles:
+                message = ngettext(
+                    "“%(object)s” cannot be deleted: %(count)d open cycle asks it in its "
+                    "frozen rubric. %(advice)s",
+                    "“%(object)s” cannot be deleted: %(count)d open cycles ask it in their "
+                    "frozen rubric. %(advice)s",
+                    cycles,
+                )
+                return message % {"object": instance, "count": cycles, "advice": self.advice}
         if not count:
             return None
         message = ngettext(
@@ -106,10 +138,14 @@ class DeleteProtection:
 
 
 QUESTION_PROTECTION = DeleteProtection(
-    answers_to_question, _("Mark it inactive instead so it is no longer asked.")
+    answers_to_question,
+    _("Mark it inactive instead so it is no longer asked."),
+    pinned_by=open_cycles_pinning,
 )
 CHOICE_PROTECTION = DeleteProtection(
-    answers_choosing, _("Mark it inactive instead so it is no longer offered.")
+    answers_choosing,
+    _("Mark it inactive instead so it is no longer offered."),
+    pinned_by=open_cycles_pinning,
 )
 LEVEL_PROTECTION = DeleteProtection(
     answers_resting_on_level,

@@ -12,9 +12,8 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,49 +23,33 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import action_item_services as services
+from assessments.access import (
+    AuthenticatedHttpRequest,
+    get_assessment_for_user,
+    get_organisation_for_manager,
+    get_team_for_user,
+)
 from assessments.action_item_forms import (
     ActionItemCreateForm,
     ActionItemFieldsForm,
     ActionItemFilterForm,
     step_options,
 )
-from assessments.models import ActionItem, Assessment, Cycle, Membership, Organisation, Team
+from assessments.models import ActionItem, Assessment, Cycle, Team
 from assessments.results import AssessmentResult, assessment_result, team_result
 
 
-class AuthenticatedHttpRequest(HttpRequest):
-    """Every view here is behind ``login_required``: the user is signed in."""
-
-    user: User
-
-
-def _get_assessment_for_user(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
+def _get_submitted_assessment_for_user(request: AuthenticatedHttpRequest, pk: int) -> Assessment:
     """A submitted assessment of a team the user leads or manages, else 404."""
-    return get_object_or_404(
-        Assessment.objects.visible_to(request.user)
-        .submitted()
-        .select_related("team__organisation", "cycle", "respondent"),
-        pk=pk,
-    )
-
-
-def _get_team_for_user(request: AuthenticatedHttpRequest, pk: int) -> Team:
-    return get_object_or_404(
-        Team.objects.visible_to(request.user).select_related("organisation"), pk=pk
-    )
+    assessment = get_assessment_for_user(request, pk)
+    if not assessment.is_submitted:
+        raise Http404
+    return assessment
 
 
 def _get_cycle_for_team(team: Team, pk: int) -> Cycle:
     """A cycle of the team's organisation, else 404."""
     return get_object_or_404(Cycle, pk=pk, organisation_id=team.organisation_id)
-
-
-def _get_organisation_for_user(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
-    """An organisation the user is CX manager of, else 404 (team leads too)."""
-    managed = Membership.objects.filter(user=request.user, role=Membership.Role.MANAGER)
-    return get_object_or_404(
-        Organisation.objects.filter(pk__in=managed.values("organisation")), pk=pk
-    )
 
 
 def _get_action_item_for_user(request: AuthenticatedHttpRequest, pk: int) -> ActionItem:
@@ -110,7 +93,7 @@ def _next_url(request: AuthenticatedHttpRequest, fallback: str) -> str:
 @login_required
 def action_item_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Commit a step of one respondent's result."""
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = _get_submitted_assessment_for_user(request, pk)
     return _commit(
         request,
         team=assessment.team,
@@ -126,7 +109,7 @@ def team_action_item_create(
     request: AuthenticatedHttpRequest, pk: int, cycle_id: int
 ) -> HttpResponse:
     """Commit a step of the team's combined result (its steps follow the median levels)."""
-    team = _get_team_for_user(request, pk)
+    team = get_team_for_user(request, pk)
     cycle = _get_cycle_for_team(team, cycle_id)
     try:
         result = team_result(team, cycle)
@@ -198,7 +181,7 @@ def _commit(
 @require_safe
 @login_required
 def team_action_items(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    team = _get_team_for_user(request, pk)
+    team = get_team_for_user(request, pk)
     form = ActionItemFilterForm(request.GET, organisation=team.organisation, team=team)
     rows = _rows(form, team.action_items.all())
     cycle = form.selected_cycle
@@ -228,7 +211,7 @@ def team_action_items(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 def action_item_carry_over(
     request: AuthenticatedHttpRequest, pk: int, cycle_id: int
 ) -> HttpResponse:
-    team = _get_team_for_user(request, pk)
+    team = get_team_for_user(request, pk)
     cycle = _get_cycle_for_team(team, cycle_id)
     if not cycle.is_open:
         messages.error(request, str(CLOSED_CYCLE_MESSAGE))
@@ -252,7 +235,7 @@ def action_item_carry_over(
 @require_safe
 @login_required
 def organisation_action_items(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = _get_organisation_for_user(request, pk)
+    organisation = get_organisation_for_manager(request, pk)
     form = ActionItemFilterForm(request.GET, organisation=organisation)
     rows = _rows(form, ActionItem.objects.filter(team__organisation=organisation))
     return render(

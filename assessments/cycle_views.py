@@ -7,57 +7,32 @@ holds it may use it once, logged in or not.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import cycle_services as services
+from assessments.access import (
+    AuthenticatedHttpRequest,
+    get_cycle_for_manager,
+    get_organisation_for_manager,
+)
 from assessments.cycle_forms import (
     CycleOpenForm,
     InvitationAcceptForm,
     InvitationForm,
     username_suggestion,
 )
-from assessments.models import Cycle, Invitation, Membership, Organisation
-
-
-class AuthenticatedHttpRequest(HttpRequest):
-    """What ``login_required`` views receive: the user is a real one."""
-
-    user: User
-
-
-def _managed_organisations(request: AuthenticatedHttpRequest) -> QuerySet[Membership, Any]:
-    return Membership.objects.filter(user=request.user, role=Membership.Role.MANAGER).values(
-        "organisation_id"
-    )
-
-
-def _get_organisation_for_user(request: AuthenticatedHttpRequest, pk: int) -> Organisation:
-    """An organisation the user is CX manager of, else 404 (team leads too)."""
-    return get_object_or_404(
-        Organisation.objects.filter(pk__in=_managed_organisations(request)), pk=pk
-    )
-
-
-def _get_cycle_for_user(request: AuthenticatedHttpRequest, pk: int) -> Cycle:
-    """A cycle of an organisation the user is CX manager of, else 404."""
-    return get_object_or_404(
-        Cycle.objects.filter(organisation_id__in=_managed_organisations(request)).select_related(
-            "organisation"
-        ),
-        pk=pk,
-    )
+from assessments.models import Invitation
 
 
 def _get_invitation_for_token(token: str) -> Invitation | None:
@@ -68,7 +43,7 @@ def _get_invitation_for_token(token: str) -> Invitation | None:
 @require_safe
 @login_required
 def cycle_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = _get_organisation_for_user(request, pk)
+    organisation = get_organisation_for_manager(request, pk)
     return render(
         request,
         "cycles/cycle_list.html",
@@ -79,7 +54,7 @@ def cycle_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def cycle_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = _get_organisation_for_user(request, pk)
+    organisation = get_organisation_for_manager(request, pk)
     form = CycleOpenForm(
         request.POST if request.method == "POST" else None, organisation=organisation
     )
@@ -104,7 +79,7 @@ def cycle_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def cycle_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    cycle = _get_cycle_for_user(request, pk)
+    cycle = get_cycle_for_manager(request, pk)
     services.cycle_close(cycle=cycle, user=request.user)
     messages.success(
         request, _("Cycle %(cycle)s is closed and takes no more answers.") % {"cycle": cycle.name}
@@ -115,7 +90,7 @@ def cycle_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def cycle_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    cycle = _get_cycle_for_user(request, pk)
+    cycle = get_cycle_for_manager(request, pk)
     services.cycle_reopen(cycle=cycle, user=request.user)
     messages.success(
         request, _("Cycle %(cycle)s is open again and takes answers.") % {"cycle": cycle.name}
@@ -126,7 +101,7 @@ def cycle_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def invitation_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    organisation = _get_organisation_for_user(request, pk)
+    organisation = get_organisation_for_manager(request, pk)
     form = InvitationForm(
         request.POST if request.method == "POST" else None, organisation=organisation
     )

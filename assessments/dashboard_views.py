@@ -17,30 +17,11 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_POST, require_safe
 
 from assessments import action_plans
+from assessments.access import get_cycle_for_manager, get_organisation_for_manager
 from assessments.action_plans import Subject, current_action_plan
-from assessments.dashboard import changes_chart, heatmap_chart, managed_organisations, spread_charts
-from assessments.models import Cycle, Organisation
+from assessments.dashboard import changes_chart, heatmap_chart, spread_charts
+from assessments.models import Cycle
 from assessments.organisation_reports import organisation_result
-
-
-def _get_organisation_for_manager(request: HttpRequest, pk: int) -> Organisation:
-    """An organisation the user is CX manager of, else 404 (team leads too)."""
-    for organisation in managed_organisations(request.user):
-        if organisation.pk == pk:
-            return organisation
-    raise Http404
-
-
-def _get_cycle_for_manager(request: HttpRequest, pk: int) -> Cycle:
-    """A cycle of an organisation the user is CX manager of, else 404."""
-    organisations = {
-        organisation.pk: organisation for organisation in managed_organisations(request.user)
-    }
-    cycle = Cycle.objects.filter(pk=pk, organisation_id__in=organisations).first()
-    if cycle is None:
-        raise Http404
-    cycle.organisation = organisations[cycle.organisation_id]
-    return cycle
 
 
 def _chosen_cycle(request: HttpRequest, cycles: Sequence[Cycle]) -> Cycle | None:
@@ -61,7 +42,7 @@ def dashboard_url(cycle: Cycle) -> str:
 @require_safe
 @login_required
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _get_organisation_for_manager(request, pk)
+    organisation = get_organisation_for_manager(request, pk)
     cycles = list(organisation.cycles.order_by("-opens_on", "-pk"))
     cycle = _chosen_cycle(request, cycles)
     if cycle is None:
@@ -91,7 +72,7 @@ def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def organisation_action_plan_request(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _get_cycle_for_manager(request, pk)
+    cycle = get_cycle_for_manager(request, pk)
     action_plans.action_plan_request(
         subject=Subject.of_organisation(cycle),
         result=organisation_result(cycle),

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments import exports
+from assessments.access import get_cycle_for_manager
 from assessments.models import Cycle
-from assessments.views import _get_cycle_for_manager
 
 
 def _csv_download(export: exports.Export, name: str) -> StreamingHttpResponse:
@@ -60,12 +60,12 @@ def _download(
 @require_GET
 @login_required
 def cycle_export_scores(request: HttpRequest, pk: int, format: str) -> HttpResponseBase:
-    cycle = _get_cycle_for_manager(request, pk)
+    cycle = get_cycle_for_manager(request, pk)
     return _download(request, cycle, exports.score_export(cycle), format)
 
 
 @require_GET
 @login_required
 def cycle_export_answers(request: HttpRequest, pk: int, format: str) -> HttpResponseBase:
-    cycle = _get_cycle_for_manager(request, pk)
+    cycle = get_cycle_for_manager(request, pk)
     return _download(request, cycle, exports.answer_export(cycle), format)

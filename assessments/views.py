@@ -16,36 +16,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import action_plans, results, services
+from assessments.access import get_assessment_for_user, get_cycle_for_manager, get_team_for_user
 from assessments.action_item_services import action_items_for_plan
 from assessments.action_plans import Subject, current_action_plan
 from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
-from assessments.models import ActionPlan, Assessment, Cycle, Membership, Team, can_see_team
+from assessments.models import ActionPlan, Assessment, Cycle, Team
 from assessments.overview import managed_organisations, team_overview
 from assessments.questionnaire import load_questionnaire
 from assessments.results import AssessmentResult, assessment_result
-
-
-def _get_assessment_for_user(request: HttpRequest, pk: int, *, own: bool = False) -> Assessment:
-    """An assessment the user may see (``own``: one they answer themselves), else 404.
-
-    The rule is ``Assessment.objects.visible_to``, checked in Python against the
-    user's memberships: the busiest pages then run one simple query here.
-    """
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("team__organisation", "cycle", "respondent"), pk=pk
-    )
-    if not can_see_team(request.user, assessment.team) or (
-        own and assessment.respondent_id != request.user.pk
-    ):
-        raise Http404
-    return assessment
-
-
-def _get_team_for_user(request: HttpRequest, pk: int) -> Team:
-    return get_object_or_404(
-        Team.objects.visible_to(request.user).select_related("organisation"), pk=pk
-    )
 
 
 @require_safe
@@ -64,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def assessment_start(request: HttpRequest, team_id: int, cycle_id: int) -> HttpResponse:
-    team = _get_team_for_user(request, team_id)
+    team = get_team_for_user(request, team_id)
     cycle = get_object_or_404(Cycle, pk=cycle_id, organisation_id=team.organisation_id)
     try:
         assessment = services.assessment_start(
@@ -79,7 +58,7 @@ def assessment_start(request: HttpRequest, team_id: int, cycle_id: int) -> HttpR
 @require_safe
 @login_required
 def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     if assessment.is_submitted or assessment.respondent_id != request.user.pk:
         return redirect("assessment_results", pk=assessment.pk)
     section = load_questionnaire(assessment).resume_section
@@ -91,7 +70,7 @@ def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, pk, own=True)
+    assessment = get_assessment_for_user(request, pk, own=True)
     questionnaire = load_questionnaire(assessment)
     section = questionnaire.section(number)
     if section is None:
@@ -144,7 +123,7 @@ def _after_save(
 @require_safe
 @login_required
 def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, pk, own=True)
+    assessment = get_assessment_for_user(request, pk, own=True)
     if assessment.is_submitted:
         return redirect("assessment_results", pk=assessment.pk)
     questionnaire = load_questionnaire(assessment)
@@ -158,7 +137,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, pk, own=True)
+    assessment = get_assessment_for_user(request, pk, own=True)
     try:
         services.assessment_submit(assessment=assessment)
     except services.SubmitRefused as error:
@@ -178,7 +157,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 @login_required
 def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     if not assessment.is_submitted:
         if assessment.respondent_id == request.user.pk:
             return redirect("assessment_review", pk=assessment.pk)
@@ -228,7 +207,7 @@ def team_result(request: HttpRequest, team_id: int, cycle_id: int) -> HttpRespon
 def _get_team_and_cycle_for_user(
     request: HttpRequest, team_id: int, cycle_id: int
 ) -> tuple[Team, Cycle]:
-    team = _get_team_for_user(request, team_id)
+    team = get_team_for_user(request, team_id)
     return team, get_object_or_404(Cycle, pk=cycle_id, organisation_id=team.organisation_id)
 
 
@@ -258,7 +237,7 @@ def _request_url(action_plan: ActionPlan) -> str:
 @require_POST
 @login_required
 def action_plan_request(request: HttpRequest, pk: int) -> HttpResponse:
-    assessment = _get_assessment_for_user(request, pk)
+    assessment = get_assessment_for_user(request, pk)
     if not assessment.is_submitted:
         raise Http404
     action_plans.action_plan_request(
@@ -311,22 +290,10 @@ def action_plan_download(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
-def _get_cycle_for_manager(request: HttpRequest, pk: int) -> Cycle:
-    """A cycle of an organisation the user is CX manager of, else 404 (team leads too)."""
-    if not request.user.is_authenticated:
-        raise Http404
-    managed = Membership.objects.filter(user=request.user, role=Membership.Role.MANAGER).values(
-        "organisation_id"
-    )
-    return get_object_or_404(
-        Cycle.objects.filter(organisation_id__in=managed).select_related("organisation"), pk=pk
-    )
-
-
 @require_safe
 @login_required
 def cycle_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    cycle = _get_cycle_for_manager(request, pk)
+    cycle = get_cycle_for_manager(request, pk)
     overview = results.cycle_overview(cycle)
     return render(
         request,

@@ -95,6 +95,27 @@ def team_score(element_result: ElementResult) -> float | None:
     return element_result.score.score
 
 
+def _team_against_medians(
+    framework_result: FrameworkResult, organisation_medians: dict[str, float | None]
+) -> tuple[list[str], list[float | None], list[float | None]]:
+    """Element names, the team's scores and the organisation's medians, in rubric order."""
+    return (
+        _element_names(framework_result),
+        [team_score(result) for result in framework_result.elements],
+        [organisation_medians.get(result.element.key) for result in framework_result.elements],
+    )
+
+
+def teams_axis(tallest: int) -> dict[str, Any]:
+    """A y axis counting teams: whole teams only, and about eight gridlines at most."""
+    return {
+        "title": {"text": _("Teams")},
+        "rangemode": "tozero",
+        "tick0": 0,
+        "dtick": max(1, math.ceil(tallest / 8)),
+    }
+
+
 def radar_figure(
     framework_result: FrameworkResult,
     organisation_medians: dict[str, float | None],
@@ -103,9 +124,7 @@ def radar_figure(
     organisation_label: str,
 ) -> go.Figure:
     """The team's element scores against the organisation's medians, as a radar."""
-    names = _element_names(framework_result)
-    team_scores = [team_score(result) for result in framework_result.elements]
-    medians = [organisation_medians.get(result.element.key) for result in framework_result.elements]
+    names, team_scores, medians = _team_against_medians(framework_result, organisation_medians)
     return figure(
         [
             _radar_trace(medians, names, name=organisation_label, colour=ORGANISATION_COLOUR),
@@ -132,9 +151,7 @@ def scores_bar_figure(
     organisation_label: str,
 ) -> go.Figure:
     """The radar's data as grouped bars, for frameworks with one or two elements."""
-    names = _element_names(framework_result)
-    team_scores = [team_score(result) for result in framework_result.elements]
-    medians = [organisation_medians.get(result.element.key) for result in framework_result.elements]
+    names, team_scores, medians = _team_against_medians(framework_result, organisation_medians)
     return figure(
         [
             _score_bars(medians, names, name=organisation_label, colour=ORGANISATION_COLOUR),
@@ -246,13 +263,7 @@ def level_distribution_figure(distribution: Sequence[ElementLevelCounts]) -> go.
         traces,
         barmode="stack",
         xaxis={"type": "category"},
-        # Whole teams only, and no more than about eight gridlines however many teams.
-        yaxis={
-            "title": {"text": _("Teams")},
-            "rangemode": "tozero",
-            "tick0": 0,
-            "dtick": max(1, math.ceil(tallest / 8)),
-        },
+        yaxis=teams_axis(tallest),
         legend={**LEGEND, "traceorder": "normal"},
     )
 

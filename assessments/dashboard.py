@@ -11,7 +11,6 @@ last before this one). The chart functions below draw it in the style of
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -435,13 +434,7 @@ def changes_figure(elements: Sequence[Element], team_changes: Sequence[TeamChang
         traces,
         barmode="stack",
         xaxis={"type": "category"},
-        # Whole teams only, and no more than about eight gridlines however many teams.
-        yaxis={
-            "title": {"text": _("Teams")},
-            "rangemode": "tozero",
-            "tick0": 0,
-            "dtick": max(1, math.ceil(tallest / 8)),
-        },
+        yaxis=charts.teams_axis(tallest),
         # Stacked bars list their legend bottom-up unless told otherwise.
         legend={**charts.LEGEND, "traceorder": "normal"},
     )

@@ -352,7 +352,8 @@ def team_result(team: Team, cycle: Cycle) -> AssessmentResult:
         "submitted_at", "pk"
     )
     result = assessment_result(latest)
-    levels = rubric_for_cycle(cycle).levels()
+    rubric = rubric_for_cycle(cycle)
+    levels = rubric.levels()
     for element_result in result.elements:
         combined = element_result.team or scoring.combine_team(
             [element_result.score], element_key=element_result.element.key
@@ -371,7 +372,7 @@ def team_result(team: Team, cycle: Cycle) -> AssessmentResult:
             else None
         )
     _mark_growth_opportunities(result.frameworks)
-    questions = rubric_for_cycle(cycle).questions
+    questions = rubric.questions
     position = {question_id: index for index, question_id in enumerate(questions)}
     texts = Answer.objects.filter(assessment__in=submitted).exclude(text="")
     result.reflections = [

@@ -23,32 +23,24 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from assessments import charts, scoring
-from assessments.models import Assessment, Cycle, Membership, Organisation, Team
+from assessments.models import Assessment, Cycle, Membership, Organisation, Team, memberships_of
 from assessments.results import TeamCycleResult, submitted_scores
 from playbook.models import Element, Framework
 from playbook.versions import Rubric, rubric_for_cycle
-
-# Set on the user object: the organisations they are CX manager of.
-_MANAGED_ATTRIBUTE = "_cx_managed_organisations"
 
 
 def managed_organisations(user: Any) -> list[Organisation]:
     """The organisations ``user`` is CX manager of, by name.
 
-    One query per request: the result is kept on the user object, which the
-    navigation (every page) and the dashboard's access check share.
+    From the user's memberships, which the navigation (every page) and the
+    access checks share: no query of its own.
     """
-    if not user.is_authenticated:
-        return []
-    cached = getattr(user, _MANAGED_ATTRIBUTE, None)
-    if cached is None:
-        cached = list(
-            Organisation.objects.filter(
-                memberships__user=user, memberships__role=Membership.Role.MANAGER
-            ).order_by("name", "pk")
-        )
-        setattr(user, _MANAGED_ATTRIBUTE, cached)
-    return cached
+    organisations = [
+        membership.organisation
+        for membership in memberships_of(user)
+        if membership.role == Membership.Role.MANAGER
+    ]
+    return sorted(organisations, key=lambda organisation: (organisation.name, organisation.pk))
 
 
 @dataclass(frozen=True)

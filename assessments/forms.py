@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import NOTE_MAX_LENGTH, Answer
+from assessments.section_cards import Option, QuestionRow
 from playbook.models import Choice, Element, Question
 
 ANSWER_PREFIX = "answer-"
@@ -28,22 +29,6 @@ class SectionAnswer:
         return self.choice is None and not self.text and not self.note
 
 
-@dataclass(frozen=True)
-class Option:
-    id: str
-    value: str
-    label: str
-    checked: bool
-
-
-@dataclass(frozen=True)
-class QuestionRow:
-    question: Question
-    field: forms.BoundField
-    note: forms.BoundField
-    options: list[Option]
-
-
 class SectionForm(forms.Form):
     """Answers and notes for the questions of one element.
 
@@ -59,24 +44,27 @@ class SectionForm(forms.Form):
         *,
         element: Element,
         questions: list[Question],
+        choices: dict[int, list[Choice]],
         answers: dict[int, Answer],
     ) -> None:
+        """``choices``: each question's options by question id (``Rubric.choices_by_question``)."""
         self.element = element
         self.questions = questions
+        self.choices = choices
         self.existing_answers = answers
         initial: dict[str, Any] = {}
         for question in questions:
             answer = answers.get(question.pk)
             if answer is not None:
                 initial[ANSWER_PREFIX + question.key] = (
-                    answer.text if not question.is_scored else self._choice_key(question, answer)
+                    answer.text if not question.is_scored else self._choice_key(question.pk, answer)
                 )
                 initial[NOTE_PREFIX + question.key] = answer.note
         super().__init__(data, initial=initial)
         for question in questions:
             if question.is_scored:
                 field: forms.Field = forms.ChoiceField(
-                    choices=[(choice.key, choice.label) for choice in question.choices.all()],
+                    choices=[(choice.key, choice.label) for choice in choices[question.pk]],
                     required=False,
                     label=question.prompt,
                     error_messages={
@@ -98,11 +86,10 @@ class SectionForm(forms.Form):
                 strip=True,
             )
 
-    @staticmethod
-    def _choice_key(question: Question, answer: Answer) -> str | None:
+    def _choice_key(self, question_id: int, answer: Answer) -> str | None:
         """The key of the chosen option, as the cycle's rubric names it."""
         return next(
-            (choice.key for choice in question.choices.all() if choice.pk == answer.choice_id),
+            (choice.key for choice in self.choices[question_id] if choice.pk == answer.choice_id),
             None,
         )
 
@@ -125,29 +112,35 @@ class SectionForm(forms.Form):
         return cleaned
 
     def rows(self) -> list[QuestionRow]:
-        """What the template shows per question, worked out here rather than in the loop.
-
-        The page is the app's busiest: resolving a dozen template variables per
-        radio button cost more than everything else on it.
-        """
+        """What each question card shows (``assessments.section_cards``), as plain values."""
         rows = []
-        for question in self.questions:
+        for number, question in enumerate(self.questions, 1):
             field = self[ANSWER_PREFIX + question.key]
+            note = self[NOTE_PREFIX + question.key]
             current = field.value()
+            note_value = note.value() or ""
             rows.append(
                 QuestionRow(
                     question=question,
-                    field=field,
-                    note=self[NOTE_PREFIX + question.key],
+                    number=number,
+                    name=field.html_name,
+                    id=field.auto_id,
+                    text="" if question.is_scored else (current or ""),
+                    note_name=note.html_name,
+                    note_id=note.auto_id,
+                    note=note_value,
+                    open=" open" if note_value or note.errors else "",
                     options=[
                         Option(
                             id=f"{field.auto_id}-{choice.key}",
                             value=choice.key,
                             label=str(choice.label),
-                            checked=current == choice.key,
+                            checked=" checked" if current == choice.key else "",
                         )
-                        for choice in question.choices.all()
+                        for choice in self.choices[question.pk]
                     ],
+                    errors=[str(error) for error in field.errors],
+                    note_errors=[str(error) for error in note.errors],
                 )
             )
         return rows
@@ -161,7 +154,7 @@ class SectionForm(forms.Form):
             text = ""
             if question.is_scored:
                 choice = next(
-                    (option for option in question.choices.all() if option.key == value), None
+                    (option for option in self.choices[question.pk] if option.key == value), None
                 )
             else:
                 text = value

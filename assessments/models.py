@@ -165,12 +165,16 @@ class Membership(models.Model):
 
 
 def memberships_of(user: Any) -> list[Membership]:
-    """The user's memberships, read once per request (kept on the user object)."""
+    """The user's memberships with their organisations, read once per request.
+
+    Kept on the user object: the access checks and the navigation (every
+    page) share this one query.
+    """
     if not user.is_authenticated:
         return []
     cached: list[Membership] | None = getattr(user, "_cx_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user))
+        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
         user._cx_memberships = cached
     return cached
 

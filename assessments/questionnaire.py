@@ -82,7 +82,7 @@ class Questionnaire:
 def load_questionnaire(assessment: Assessment) -> Questionnaire:
     """The cycle's rubric (pinned: no query once cached; live: three) and the answers (one)."""
     rubric = rubric_for_cycle(assessment.cycle)
-    elements = rubric.elements
+    questions = rubric.questions_by_element
     answers = {
         answer.question_id: answer for answer in Answer.objects.filter(assessment=assessment)
     }
@@ -90,11 +90,11 @@ def load_questionnaire(assessment: Assessment) -> Questionnaire:
         Section(
             number=number,
             element=element,
-            questions=list(element.questions.all()),
+            questions=questions[element.pk],
             answers=answers,
         )
         for number, element in enumerate(
-            (element for element in elements if element.questions.all()), 1
+            (element for element in rubric.elements if questions[element.pk]), 1
         )
     ]
     return Questionnaire(assessment=assessment, sections=sections, answers=answers, rubric=rubric)

@@ -25,6 +25,7 @@ from assessments.models import ActionPlan, Assessment, Cycle, Team
 from assessments.overview import managed_organisations, team_overview
 from assessments.questionnaire import load_questionnaire
 from assessments.results import AssessmentResult, assessment_result
+from assessments.section_cards import section_cards
 
 
 @require_safe
@@ -82,6 +83,7 @@ def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpRespon
         request.POST or None,
         element=section.element,
         questions=section.questions,
+        choices=questionnaire.rubric.choices_by_question,
         answers=questionnaire.answers,
     )
     if request.method == "POST" and form.is_valid():
@@ -101,6 +103,13 @@ def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpRespon
             "questionnaire": questionnaire,
             "section": section,
             "form": form,
+            "cards": section_cards(
+                form.rows(),
+                rubric=questionnaire.rubric,
+                element=section.element,
+                locked=assessment.is_locked,
+                fill_in=not form.is_bound,
+            ),
         },
         status=400 if form.is_bound else 200,
     )

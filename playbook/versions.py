@@ -167,6 +167,23 @@ class Rubric:
     elements: list[Element]
     version_id: int | None = None
     _levels: dict[tuple[int, int], Level] | None = field(default=None, repr=False)
+    # What callers derive from this rubric alone (rendered markup, say): it lives
+    # and dies with the rubric, so a pinned version keeps it for the process.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    # Lists, read once: each ``.all()`` on a prefetched relation builds a new
+    # QuerySet, which the busiest pages would otherwise do dozens of times.
+    @cached_property
+    def questions_by_element(self) -> dict[int, list[Question]]:
+        return {element.pk: list(element.questions.all()) for element in self.elements}
+
+    @cached_property
+    def choices_by_question(self) -> dict[int, list[Choice]]:
+        return {
+            question.pk: list(question.choices.all())
+            for questions in self.questions_by_element.values()
+            for question in questions
+        }
 
     @cached_property
     def questions(self) -> dict[int, Question]:

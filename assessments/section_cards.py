@@ -1,0 +1,106 @@
+"""The question cards of a section page: rendered once per rubric and language, then filled in.
+
+The cards are the busiest markup of the app: per question a prompt, its help,
+a radio button and label per option, a note. Everything in them but the
+respondent's answers comes from the cycle's rubric, and a pinned rubric
+version never changes. So the cards of an element are rendered once per
+process, language and locked state, with markers where the answers go, and
+kept on the rubric (``Rubric.memo``); each request only fills the markers in.
+One template draws the cards either way: a form with errors is rendered
+through it directly, and a live rubric keeps its memo for one request only.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, replace
+
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from playbook.models import Element, Question
+from playbook.versions import Rubric
+
+TEMPLATE = "assessments/_section_cards.html"
+
+# NUL never reaches a rubric text or an answer (Django's form fields refuse it),
+# and the nonce keeps a marker from being forged all the same.
+_NONCE = secrets.token_hex(8)
+_MARKER = re.compile(f"\x00{_NONCE}:([^\x00]*)\x00")
+
+
+def _slot(name: str) -> SafeString:
+    return mark_safe(f"\x00{_NONCE}:{name}\x00")
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    value: str
+    label: str
+    checked: str  # the attribute: " checked" or ""
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One question card. ``checked``, ``text``, ``note`` and ``open`` are the answers."""
+
+    question: Question
+    number: int
+    name: str
+    id: str
+    text: str
+    note_name: str
+    note_id: str
+    note: str
+    open: str  # the attribute: " open" when the note is shown unfolded
+    options: list[Option]
+    errors: list[str]
+    note_errors: list[str]
+
+    def with_slots(self) -> QuestionRow:
+        """This card with markers in place of the answers."""
+        return replace(
+            self,
+            text=_slot(f"{self.id}:text"),
+            note=_slot(f"{self.id}:note"),
+            open=_slot(f"{self.id}:open"),
+            options=[
+                replace(option, checked=_slot(f"{option.id}:checked")) for option in self.options
+            ],
+        )
+
+    def slot_values(self) -> dict[str, str]:
+        """What goes where :meth:`with_slots` put its markers, escaped as the template would."""
+        values = {
+            f"{self.id}:text": escape(self.text),
+            f"{self.id}:note": escape(self.note),
+            f"{self.id}:open": self.open,
+        }
+        values.update({f"{option.id}:checked": option.checked for option in self.options})
+        return values
+
+
+def section_cards(
+    rows: list[QuestionRow], *, rubric: Rubric, element: Element, locked: bool, fill_in: bool
+) -> SafeString:
+    """The cards' HTML. ``fill_in``: the rows carry no errors, so the kept markup serves."""
+    if not fill_in:
+        return render_to_string(TEMPLATE, {"rows": rows, "locked": locked})
+    key = ("section-cards", element.pk, get_language(), locked)
+    parts: list[str] | None = rubric.memo.get(key)
+    if parts is None:
+        html = render_to_string(
+            TEMPLATE, {"rows": [row.with_slots() for row in rows], "locked": locked}
+        )
+        parts = _MARKER.split(html)  # the odd items are slot names
+        rubric.memo[key] = parts
+    values: dict[str, str] = {}
+    for row in rows:
+        values.update(row.slot_values())
+    return mark_safe(
+        "".join(values[part] if index % 2 else part for index, part in enumerate(parts))
+    )

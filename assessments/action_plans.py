@@ -96,10 +96,18 @@ def current_action_plan(
 ) -> tuple[str, ActionPlan | None]:
     """The fingerprint of the result in ``language`` and the plan prepared for it, if any."""
     fingerprint = subject.fingerprint(result, language, action_items)
-    plan = ActionPlan.objects.filter(
+    return fingerprint, action_plan_for_fingerprint(
+        subject, language=language, fingerprint=fingerprint
+    )
+
+
+def action_plan_for_fingerprint(
+    subject: Subject, *, language: str, fingerprint: str
+) -> ActionPlan | None:
+    """The plan prepared (or being prepared) for exactly these inputs, if any (one query)."""
+    return ActionPlan.objects.filter(
         **subject.lookup(), language=language, input_hash=fingerprint
     ).first()
-    return fingerprint, plan
 
 
 def action_plan_request(*, subject: Subject, result: Any, language: str, user: Any) -> ActionPlan:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
@@ -17,13 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from assessments import action_plans, results, services
 from assessments.access import get_assessment_for_user, get_cycle_for_manager, get_team_for_user
-from assessments.action_item_services import action_items_for_plan
-from assessments.action_plans import Subject, current_action_plan
+from assessments.action_plans import Subject, action_plan_for_fingerprint
 from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
 from assessments.models import ActionPlan, Assessment, Cycle, Team
 from assessments.overview import managed_organisations, team_overview
 from assessments.questionnaire import load_questionnaire
+from assessments.result_pages import result_content
 from assessments.results import AssessmentResult, assessment_result
 from assessments.section_cards import section_cards
 
@@ -171,32 +172,39 @@ def assessment_results(request: HttpRequest, pk: int) -> HttpResponse:
         if assessment.respondent_id == request.user.pk:
             return redirect("assessment_review", pk=assessment.pk)
         raise Http404
+    respondent = assessment.respondent
     return _render_result(
         request,
         Subject.of_assessment(assessment),
-        assessment_result(assessment),
-        reverse("action_plan_request", args=[assessment.pk]),
+        lambda: assessment_result(assessment),
+        names=(respondent.get_username(), respondent.get_full_name()),
+        request_url=reverse("action_plan_request", args=[assessment.pk]),
     )
 
 
 def _render_result(
-    request: HttpRequest, subject: Subject, result: AssessmentResult, request_url: str
+    request: HttpRequest,
+    subject: Subject,
+    load_result: Callable[[], AssessmentResult],
+    *,
+    names: tuple[str, ...],
+    request_url: str,
 ) -> HttpResponse:
-    action_items = action_items_for_plan(
-        team_id=result.assessment.team_id, cycle_id=result.assessment.cycle_id
-    )
-    _fingerprint, action_plan = current_action_plan(
-        subject, result, language=get_language(), action_items=action_items
+    """A results page; its content comes from ``result_pages`` (kept while unchanged)."""
+    team, cycle = subject.team, subject.cycle
+    assert team is not None
+    content = result_content(
+        subject, load_result, names=(team.name, cycle.name, team.organisation.name, *names)
     )
     return render(
         request,
         "assessments/results.html",
         {
-            "assessment": result.assessment,
-            "result": result,
-            "action_plan": action_plan,
+            "content": content,
+            "action_plan": action_plan_for_fingerprint(
+                subject, language=get_language(), fingerprint=content.fingerprint
+            ),
             "request_url": request_url,
-            "committed_step_ids": {item.action_step_id for item in action_items},
         },
     )
 
@@ -208,8 +216,9 @@ def team_result(request: HttpRequest, team_id: int, cycle_id: int) -> HttpRespon
     return _render_result(
         request,
         Subject.of_team(team, cycle),
-        _team_result_or_404(team, cycle),
-        reverse("team_action_plan_request", args=[team.pk, cycle.pk]),
+        lambda: _team_result_or_404(team, cycle),
+        names=(),
+        request_url=reverse("team_action_plan_request", args=[team.pk, cycle.pk]),
     )
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 
 from assessments.models import Cycle, Organisation, Team
@@ -37,10 +38,12 @@ def _media_in_tmp(settings: object, tmp_path: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _forget_pinned_rubrics() -> Iterator[None]:
-    """Each test's database starts empty, so version ids repeat: drop the process cache."""
+    """Each test's database starts empty, so ids repeat: drop the process caches."""
     rubric_for_version.cache_clear()
+    cache.clear()
     yield
     rubric_for_version.cache_clear()
+    cache.clear()
 
 
 @dataclass

@@ -1,0 +1,126 @@
+"""The content of a results page, kept until something it shows changes.
+
+A results page scores the answers, draws four or five charts and lays out
+every element's guidance: some 30 ms of work, and the busiest page after the
+questionnaire. What it shows changes only with the cycle's submitted
+assessments (the organisation and team figures), the team's earlier cycles
+(its progress), the team's action items, the names on it, the language and
+the cycle's rubric. A pinned rubric never changes, and the rest is read in
+two small aggregate queries: together they key the rendered content in the
+cache, with the action plan's fingerprint, so a repeat view renders nothing
+but the page around it. A cycle still on the live rubric is rendered anew
+each time, as are results that are no longer there (404).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache as default_cache
+from django.db.models import Count, Max, Q
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from assessments.action_item_services import action_items_for_plan
+from assessments.action_plans import Subject
+from assessments.models import ActionItem, Assessment
+from assessments.results import AssessmentResult
+
+INTRO_TEMPLATE = "assessments/_result_intro.html"
+BODY_TEMPLATE = "assessments/_result_body.html"
+# Renames of an earlier cycle (a label in the progress chart) are not in the
+# key: they show within this many seconds.
+TIMEOUT = 300
+
+
+@dataclass(frozen=True)
+class ResultContent:
+    intro: SafeString  # breadcrumb, heading, who answered
+    body: SafeString  # scoring notes, charts, per-element guidance, reflections
+    fingerprint: str  # the action plan's (``assessments.fingerprint``)
+
+
+@cache
+def _templates_digest() -> str:
+    """The page's own templates: a changed layout is rendered anew, even in a shared cache."""
+    digest = hashlib.sha256()
+    folder = Path(settings.BASE_DIR) / "templates" / "assessments"
+    for path in sorted(folder.glob("_*.html")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _stamp(assessment_filter: Q, *, team_id: int, cycle_id: int) -> tuple[Any, ...]:
+    """What changes when the figures or the action items change (two queries)."""
+    submitted = Assessment.objects.filter(
+        assessment_filter, status=Assessment.Status.SUBMITTED
+    ).aggregate(count=Count("pk"), latest=Max("updated_at"))
+    items = ActionItem.objects.filter(team_id=team_id, cycle_id=cycle_id).aggregate(
+        count=Count("pk"), latest=Max("updated_at")
+    )
+    return (submitted["count"], submitted["latest"], items["count"], items["latest"])
+
+
+def _cache_key(subject: Subject, names: tuple[str, ...]) -> str | None:
+    cycle = subject.cycle
+    team = subject.team
+    if not cycle.rubric_version_id or team is None:
+        return None
+    # The same rows assessment_result reads: the cycle, and this team's earlier cycles.
+    assessment_filter = Q(cycle_id=cycle.pk) | Q(
+        team_id=team.pk, cycle__opens_on__lte=cycle.opens_on
+    )
+    parts = (
+        _templates_digest(),
+        subject.kind,
+        subject.assessment.pk if subject.assessment else None,
+        team.pk,
+        cycle.pk,
+        cycle.rubric_version_id,
+        get_language(),
+        names,
+        _stamp(assessment_filter, team_id=team.pk, cycle_id=cycle.pk),
+    )
+    return "result-page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _render(subject: Subject, result: AssessmentResult) -> ResultContent:
+    assessment = result.assessment
+    action_items = action_items_for_plan(team_id=assessment.team_id, cycle_id=assessment.cycle_id)
+    context = {
+        "assessment": assessment,
+        "result": result,
+        "committed_step_ids": {item.action_step_id for item in action_items},
+    }
+    return ResultContent(
+        intro=mark_safe(render_to_string(INTRO_TEMPLATE, context)),
+        body=mark_safe(render_to_string(BODY_TEMPLATE, context)),
+        fingerprint=subject.fingerprint(result, get_language(), action_items),
+    )
+
+
+def result_content(
+    subject: Subject, load_result: Callable[[], AssessmentResult], *, names: tuple[str, ...]
+) -> ResultContent:
+    """The page's content for ``subject``, from the cache when nothing it shows has changed.
+
+    ``load_result`` computes the result (or raises Http404); ``names``: the
+    team, cycle, organisation and respondent names the page shows.
+    """
+    key = _cache_key(subject, names)
+    if key is not None:
+        content: ResultContent | None = default_cache.get(key)
+        if content is not None:
+            return content
+    content = _render(subject, load_result())
+    if key is not None:
+        default_cache.set(key, content, TIMEOUT)
+    return content

@@ -14,7 +14,16 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
-from assessments.models import Assessment, Cycle, Membership, Organisation, Team, can_see_team
+from assessments.models import (
+    ActionPlan,
+    Assessment,
+    Cycle,
+    Membership,
+    Organisation,
+    Team,
+    can_see_action_plan,
+    can_see_team,
+)
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -44,6 +53,18 @@ def get_assessment_for_user(request: HttpRequest, pk: int, *, own: bool = False)
     ):
         raise Http404
     return assessment
+
+
+def get_action_plan_for_user(request: HttpRequest, pk: int, *, ready: bool = False) -> ActionPlan:
+    """A PDF action plan the user may see (``ready``: one that can be downloaded), else 404.
+
+    Checked in Python against the user's memberships, like assessments: a
+    download then costs one simple query besides them.
+    """
+    action_plan = get_object_or_404(ActionPlan.objects.select_related("team", "cycle"), pk=pk)
+    if (ready and not action_plan.is_ready) or not can_see_action_plan(request.user, action_plan):
+        raise Http404
+    return action_plan
 
 
 def get_team_for_user(request: HttpRequest, pk: int) -> Team:

@@ -191,6 +191,20 @@ def can_see_team(user: Any, team: Team) -> bool:
     )
 
 
+def can_see_action_plan(user: Any, action_plan: ActionPlan) -> bool:
+    """``ActionPlan.objects.visible_to``, checked against the user's memberships.
+
+    Reads ``action_plan.team`` and ``action_plan.cycle`` (select them with it).
+    """
+    if action_plan.team is not None:
+        return can_see_team(user, action_plan.team)
+    return any(
+        membership.role == Membership.Role.MANAGER
+        and membership.organisation_id == action_plan.cycle.organisation_id
+        for membership in memberships_of(user)
+    )
+
+
 class CycleQuerySet(models.QuerySet["Cycle"]):
     def get_by_natural_key(self, organisation_slug: str, slug: str) -> Cycle:
         return self.get(organisation__slug=organisation_slug, slug=slug)

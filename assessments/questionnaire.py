@@ -79,22 +79,28 @@ class Questionnaire:
         return None
 
 
-def load_questionnaire(assessment: Assessment) -> Questionnaire:
-    """The cycle's rubric (pinned: no query once cached; live: three) and the answers (one)."""
+def load_questionnaire(assessment: Assessment, *, only_section: int | None = None) -> Questionnaire:
+    """The cycle's rubric (pinned: no query once cached; live: three) and the answers (one).
+
+    ``only_section``: read the answers of that section alone, which is all that
+    saving it needs; the other sections then count as unanswered.
+    """
     rubric = rubric_for_cycle(assessment.cycle)
     questions = rubric.questions_by_element
-    answers = {
-        answer.question_id: answer for answer in Answer.objects.filter(assessment=assessment)
-    }
     sections = [
-        Section(
-            number=number,
-            element=element,
-            questions=questions[element.pk],
-            answers=answers,
-        )
+        Section(number=number, element=element, questions=questions[element.pk], answers={})
         for number, element in enumerate(
             (element for element in rubric.elements if questions[element.pk]), 1
         )
     ]
+    answer_rows = Answer.objects.filter(assessment=assessment)
+    if only_section is not None:
+        if not 1 <= only_section <= len(sections):
+            answer_rows = answer_rows.none()
+        else:
+            section_questions = sections[only_section - 1].questions
+            answer_rows = answer_rows.filter(question__in=section_questions)
+    answers = {answer.question_id: answer for answer in answer_rows}
+    for section in sections:
+        section.answers = answers
     return Questionnaire(assessment=assessment, sections=sections, answers=answers, rubric=rubric)

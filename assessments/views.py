@@ -17,7 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments import action_plans, results, services
-from assessments.access import get_assessment_for_user, get_cycle_for_manager, get_team_for_user
+from assessments.access import (
+    get_action_plan_for_user,
+    get_assessment_for_user,
+    get_cycle_for_manager,
+    get_team_for_user,
+)
 from assessments.action_plans import Subject, action_plan_for_fingerprint
 from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
@@ -73,11 +78,13 @@ def assessment_resume(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     assessment = get_assessment_for_user(request, pk, own=True)
-    questionnaire = load_questionnaire(assessment)
+    # A save needs this section's answers only; a page shows every section's progress.
+    saving = request.method == "POST"
+    questionnaire = load_questionnaire(assessment, only_section=number if saving else None)
     section = questionnaire.section(number)
     if section is None:
         raise Http404
-    if request.method == "POST" and assessment.is_locked:
+    if saving and assessment.is_locked:
         messages.error(request, str(services.AssessmentLocked(assessment).message))
         return redirect("assessment_resume", pk=assessment.pk)
     form = SectionForm(
@@ -87,7 +94,7 @@ def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpRespon
         choices=questionnaire.rubric.choices_by_question,
         answers=questionnaire.answers,
     )
-    if request.method == "POST" and form.is_valid():
+    if saving and form.is_valid():
         try:
             services.assessment_save_section(
                 assessment=assessment, section_answers=form.section_answers()
@@ -96,6 +103,8 @@ def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpRespon
             messages.error(request, str(error.message))
             return redirect("assessment_resume", pk=assessment.pk)
         return _after_save(request, assessment, number, len(questionnaire.sections))
+    if saving:  # the page again, with the errors: every section's progress
+        questionnaire = load_questionnaire(assessment)
     return render(
         request,
         "assessments/section.html",
@@ -236,13 +245,6 @@ def _team_result_or_404(team: Team, cycle: Cycle) -> AssessmentResult:
         raise Http404 from error
 
 
-def _get_action_plan_for_user(request: HttpRequest, pk: int) -> ActionPlan:
-    return get_object_or_404(
-        ActionPlan.objects.visible_to(request.user).select_related("assessment", "team", "cycle"),
-        pk=pk,
-    )
-
-
 def _request_url(action_plan: ActionPlan) -> str:
     """Where the retry button of a plan posts."""
     if action_plan.kind == ActionPlan.Kind.TEAM:
@@ -283,7 +285,7 @@ def team_action_plan_request(request: HttpRequest, team_id: int, cycle_id: int) 
 @require_safe
 @login_required
 def action_plan_status(request: HttpRequest, pk: int) -> JsonResponse:
-    action_plan = _get_action_plan_for_user(request, pk)
+    action_plan = get_action_plan_for_user(request, pk)
     html = render_to_string(
         "assessments/_action_plan_state.html",
         {"action_plan": action_plan, "request_url": _request_url(action_plan)},
@@ -295,10 +297,7 @@ def action_plan_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_safe
 @login_required
 def action_plan_download(request: HttpRequest, pk: int) -> FileResponse:
-    action_plan = get_object_or_404(
-        ActionPlan.objects.visible_to(request.user).filter(status=ActionPlan.Status.READY),
-        pk=pk,
-    )
+    action_plan = get_action_plan_for_user(request, pk, ready=True)
     # FileResponse hands the open file to the server (sendfile where it can).
     return FileResponse(
         action_plan.pdf.open("rb"),

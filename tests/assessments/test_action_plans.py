@@ -287,3 +287,33 @@ def test_a_new_action_item_produces_a_new_pdf(
     assert "Prepare PDF action plan" in results_page(lead_client, assessment)
     request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
     assert renders == ["en", "en"]
+
+
+def test_the_python_access_check_on_plans_agrees_with_the_queryset(world: World) -> None:
+    from assessments.models import can_see_action_plan
+
+    plans = [
+        ActionPlan.objects.create(
+            kind=ActionPlan.Kind.TEAM, team=team, cycle=cycle, language="en", input_hash=name
+        )
+        for name, team, cycle in (
+            ("alpha", world.alpha, world.cycle),
+            ("beta", world.beta, world.cycle),
+            ("gamma", world.gamma, world.globex_cycle),
+        )
+    ] + [
+        ActionPlan.objects.create(
+            kind=ActionPlan.Kind.ORGANISATION, cycle=cycle, language="zh-hans", input_hash=name
+        )
+        for name, cycle in (("acme", world.cycle), ("globex", world.globex_cycle))
+    ]
+    for user in (world.lead, world.lead2, world.manager, world.other_lead, world.outsider):
+        visible = set(ActionPlan.objects.visible_to(user))
+        rows = ActionPlan.objects.select_related("team", "cycle")
+        assert {plan for plan in rows if can_see_action_plan(user, plan)} == visible
+    assert {plan.input_hash for plan in ActionPlan.objects.visible_to(world.manager)} == {
+        "alpha",
+        "beta",
+        "acme",
+    }
+    assert len(plans) == 5

@@ -4,6 +4,10 @@ PDFs need static charts (WeasyPrint runs no JavaScript), and starting Chromium
 costs seconds, so each process keeps one Chromium warm: started on the first
 export, reused after, closed by ``stop()`` (at worker shutdown; also at exit).
 
+Each drawing is kept in Django's cache under a hash of the figure, the size
+and the plotly and kaleido versions: a plan prepared again with the same
+numbers (new action items, edited guidance) draws no chart twice.
+
 Exports are serialised with a lock: one kaleido browser must not be driven from
 two threads at once. When an export fails (Chromium died, hung or never
 started), Chromium is restarted and the export tried once more; if that fails
@@ -23,6 +27,10 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import functools
+import hashlib
+import importlib.metadata
+import json
 import logging
 import os
 import re
@@ -33,6 +41,7 @@ from typing import Any, TypeVar
 
 import plotly.graph_objects as go
 from django.conf import settings
+from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +50,8 @@ DEFAULT_CHROMIUM_PATH = "/usr/bin/chromium"
 EXPORT_TIMEOUT_SECONDS = 30.0
 START_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
+# Drawn charts are kept this long in the cache (they never go stale: see figure_to_svg).
+SVG_CACHE_SECONDS = 24 * 60 * 60
 
 # Whatever precedes the <svg> element (an XML declaration, a doctype, comments)
 # is not allowed inside HTML.
@@ -158,6 +169,31 @@ def figure_to_svg(figure: go.Figure, *, width: int | None = None, height: int | 
         options["width"] = width
     if height is not None:
         options["height"] = height
+    # The same figure at the same size draws the same SVG: a plan prepared again
+    # for new action items or guidance texts, with the same numbers, skips Chromium.
+    key = _cache_key(figure, options)
+    cached: str | None = cache.get(key)
+    if cached is not None:
+        return cached
+    svg = strip_prolog(_export_with_retry(figure, options))
+    cache.set(key, svg, SVG_CACHE_SECONDS)
+    return svg
+
+
+def _cache_key(figure: go.Figure, options: dict[str, Any]) -> str:
+    payload = json.dumps(
+        [figure.to_plotly_json(), options, _versions()], sort_keys=True, default=str
+    )
+    return "chart-svg:" + hashlib.sha256(payload.encode()).hexdigest()
+
+
+@functools.cache
+def _versions() -> tuple[str, str]:
+    """plotly's and kaleido's: another plotly.js may draw the same figure differently."""
+    return importlib.metadata.version("plotly"), importlib.metadata.version("kaleido")
+
+
+def _export_with_retry(figure: go.Figure, options: dict[str, Any]) -> str:
     with _lock:
         try:
             svg = _export(figure, options)
@@ -172,7 +208,7 @@ def figure_to_svg(figure: go.Figure, *, width: int | None = None, height: int | 
                 logger.exception("Chart export failed again after restarting Chromium")
                 _stop_server()
                 raise ChartExportError(str(error) or type(error).__name__) from error
-    return strip_prolog(svg)
+    return svg
 
 
 def strip_prolog(svg: str) -> str:

@@ -24,8 +24,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher
 
 from assessments import chart_export, reports, scoring
 from assessments.action_item_services import action_items_with_related
@@ -252,9 +250,7 @@ def render_organisation_plan(result: OrganisationResult, *, language: str) -> by
                 "page_number_css": reports.page_number_css(gettext("Page %(page)s of %(pages)s")),
             },
         )
-        # Only data: URLs: nothing in the plan may reach the network or the file system.
-        fetcher = URLFetcher(allowed_protocols={"data"})
-        return HTML(string=html, url_fetcher=fetcher).write_pdf()
+        return reports.write_pdf(html)
 
 
 def organisation_plan_filename(result: OrganisationResult, language: str) -> str:

@@ -10,23 +10,28 @@ due date and status. Charts come from ``assessments.charts`` (the same figures a
 results page) drawn by ``assessments.chart_export``; when Chromium cannot draw
 them the PDF still comes out, with the data tables and a note.
 
-The PDF fetches nothing: its stylesheet is inlined and the fetcher refuses
-every URL but ``data:``.
+The PDF fetches nothing: the fetcher refuses every URL but ``data:``. The
+print stylesheet (``templates/reports/action_plan.css``) is parsed once per
+process and given to WeasyPrint with each document (``write_pdf``); only the
+footer text, which names the team, is in the document's own ``<style>``.
 """
 
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
 from assessments import chart_export, charts
@@ -36,6 +41,7 @@ from assessments.results import AssessmentResult
 logger = logging.getLogger(__name__)
 
 TEMPLATE = "reports/action_plan.html"
+STYLESHEET = Path(settings.BASE_DIR) / "templates" / "reports" / "action_plan.css"
 
 # The size charts are drawn at, in CSS pixels; the stylesheet prints them two
 # thirds of the text width wide, which makes their 14px labels about 7.5pt.
@@ -83,9 +89,29 @@ def render_action_plan(result: AssessmentResult, *, language: str) -> bytes:
                 "page_number_css": page_number_css(gettext("Page %(page)s of %(pages)s")),
             },
         )
-        # Only data: URLs: nothing in the plan may reach the network or the file system.
-        fetcher = URLFetcher(allowed_protocols={"data"})
-        return HTML(string=html, url_fetcher=fetcher).write_pdf()
+        return write_pdf(html)
+
+
+@functools.cache
+def _fetcher() -> URLFetcher:
+    # Only data: URLs: nothing in a plan may reach the network or the file system.
+    # Made once: a fetcher sets up TLS certificates, tens of milliseconds.
+    return URLFetcher(allowed_protocols={"data"})
+
+
+@functools.cache
+def _stylesheet() -> CSS:
+    """The plans' print stylesheet, parsed once per process."""
+    return CSS(string=STYLESHEET.read_text(encoding="utf-8"), url_fetcher=_fetcher())
+
+
+def write_pdf(html: str) -> bytes:
+    """A plan's HTML (action or organisation plan) laid out as PDF with the print stylesheet.
+
+    The stylesheet comes in as a user stylesheet: the document's own rules (the
+    footer) still win over it, and both win over WeasyPrint's defaults.
+    """
+    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(stylesheets=[_stylesheet()])
 
 
 def action_plan_filename(result: AssessmentResult, language: str) -> str:

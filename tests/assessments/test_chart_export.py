@@ -79,8 +79,8 @@ def test_strip_prolog_removes_declaration_doctype_and_comments() -> None:
 
 
 def test_server_is_started_once_and_kept_warm(fake_server: type[FakeServer]) -> None:
-    for _ in range(3):
-        chart_export.figure_to_svg(bar_figure(["A"]))
+    for labels in (["A"], ["A", "B"], ["A", "B", "C"]):
+        chart_export.figure_to_svg(bar_figure(labels))
     assert len(fake_server.started) == 1
     assert fake_server.started[0].exports == 3
     assert fake_server.started[0].browser_path == chart_export.chromium_path()
@@ -133,8 +133,25 @@ def test_stop_closes_the_server_and_the_next_export_starts_one(
     chart_export.stop()
     assert fake_server.started[0].closed
     chart_export.stop()  # stopping twice is fine
-    chart_export.figure_to_svg(bar_figure(["A"]))
+    chart_export.figure_to_svg(bar_figure(["B"]))
     assert len(fake_server.started) == 2
+
+
+def test_the_same_figure_at_the_same_size_is_drawn_once(fake_server: type[FakeServer]) -> None:
+    for _ in range(3):
+        assert chart_export.figure_to_svg(bar_figure(["A"]), width=600) == SVG
+    assert fake_server.started[0].exports == 1
+    # Another size, or other numbers, are drawn anew.
+    chart_export.figure_to_svg(bar_figure(["A"]), width=400)
+    chart_export.figure_to_svg(go.Figure(go.Bar(x=["A"], y=[4])), width=600)
+    assert fake_server.started[0].exports == 3
+
+
+def test_a_failed_drawing_is_not_kept(fake_server: type[FakeServer]) -> None:
+    fake_server.plan = ["fail", "fail"]
+    with pytest.raises(chart_export.ChartExportError):
+        chart_export.figure_to_svg(bar_figure(["A"]))
+    assert chart_export.figure_to_svg(bar_figure(["A"])) == SVG
 
 
 @pytest.mark.slow

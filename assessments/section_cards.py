@@ -12,28 +12,18 @@ through it directly, and a live rubric keeps its memo for one request only.
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass, replace
 
 from django.template.loader import render_to_string
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from cxmaturity.fragments import Fragment, slot
 from playbook.models import Element, Question
 from playbook.versions import Rubric
 
 TEMPLATE = "assessments/_section_cards.html"
-
-# NUL never reaches a rubric text or an answer (Django's form fields refuse it),
-# and the nonce keeps a marker from being forged all the same.
-_NONCE = secrets.token_hex(8)
-_MARKER = re.compile(f"\x00{_NONCE}:([^\x00]*)\x00")
-
-
-def _slot(name: str) -> SafeString:
-    return mark_safe(f"\x00{_NONCE}:{name}\x00")
 
 
 @dataclass(frozen=True)
@@ -65,11 +55,11 @@ class QuestionRow:
         """This card with markers in place of the answers."""
         return replace(
             self,
-            text=_slot(f"{self.id}:text"),
-            note=_slot(f"{self.id}:note"),
-            open=_slot(f"{self.id}:open"),
+            text=slot(f"{self.id}:text"),
+            note=slot(f"{self.id}:note"),
+            open=slot(f"{self.id}:open"),
             options=[
-                replace(option, checked=_slot(f"{option.id}:checked")) for option in self.options
+                replace(option, checked=slot(f"{option.id}:checked")) for option in self.options
             ],
         )
 
@@ -91,16 +81,12 @@ def section_cards(
     if not fill_in:
         return render_to_string(TEMPLATE, {"rows": rows, "locked": locked})
     key = ("section-cards", element.pk, get_language(), locked)
-    parts: list[str] | None = rubric.memo.get(key)
-    if parts is None:
-        html = render_to_string(
-            TEMPLATE, {"rows": [row.with_slots() for row in rows], "locked": locked}
-        )
-        parts = _MARKER.split(html)  # the odd items are slot names
-        rubric.memo[key] = parts
+    fragment: Fragment | None = rubric.memo.get(key)
+    if fragment is None:
+        slotted = [row.with_slots() for row in rows]
+        fragment = Fragment(render_to_string(TEMPLATE, {"rows": slotted, "locked": locked}))
+        rubric.memo[key] = fragment
     values: dict[str, str] = {}
     for row in rows:
         values.update(row.slot_values())
-    return mark_safe(
-        "".join(values[part] if index % 2 else part for index, part in enumerate(parts))
-    )
+    return fragment.fill(values)

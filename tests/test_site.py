@@ -217,3 +217,57 @@ def test_pages_load_scripts_and_styles_from_this_site_only(client: Client, world
         assert "/static/vendor/bootstrap/bootstrap.min.css" in urls
         assert "/static/vendor/bootstrap/bootstrap.bundle.min.js" in urls
         assert [url for url in urls if url.startswith(("http:", "https:", "//"))] == []
+
+
+def test_the_kept_header_belongs_to_whoever_is_signed_in(world: World) -> None:
+    lead, manager = logged_in(world.lead), logged_in(world.manager)
+    dashboard = reverse("dashboard", args=[world.acme.pk])
+    for _ in range(2):  # the second round is served from the kept headers
+        lead_page = lead.get(reverse("home")).content.decode()
+        manager_page = manager.get(reverse("home")).content.decode()
+        assert "Signed in as lead" in lead_page
+        assert "Signed in as manager" not in lead_page
+        assert dashboard not in lead_page
+        assert "Signed in as manager" in manager_page
+        assert f'href="{dashboard}"' in manager_page
+
+
+def test_the_kept_header_marks_the_current_page_and_keeps_its_path(world: World) -> None:
+    manager = logged_in(world.manager)
+    home = manager.get(reverse("home") + "?from=mail").content.decode()
+    dashboard_url = reverse("dashboard", args=[world.acme.pk])
+    dashboard = manager.get(dashboard_url).content.decode()
+    assert 'aria-current="page" href="/"' in home
+    assert '<input type="hidden" name="next" value="/?from=mail">' in home
+    assert re.search(r'aria-current="page"\s+href="' + re.escape(dashboard_url), dashboard)
+    assert f'<input type="hidden" name="next" value="{dashboard_url}">' in dashboard
+    assert 'aria-current="page" href="/"' not in dashboard
+
+
+def test_the_kept_header_shows_a_renamed_organisation(world: World) -> None:
+    manager = logged_in(world.manager)
+    manager.get(reverse("home"))
+    world.acme.name = "Acme Worldwide"
+    world.acme.save()
+    world.globex.memberships.create(user=world.manager, role="manager")
+    page = manager.get(reverse("home")).content.decode()
+    assert "Dashboard: Acme Worldwide" in page
+    assert "Dashboard: Globex" in page
+
+
+def test_the_kept_headers_forms_carry_this_requests_csrf_token(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.lead)
+    for _ in range(2):
+        page = client.get(reverse("home")).content.decode()
+        tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page))
+        assert tokens
+        response = client.post(
+            reverse("set_language"),
+            {"language": "en", "next": "/", "csrfmiddlewaretoken": tokens.pop()},
+        )
+        assert response.status_code == 302
+    page = client.get(reverse("home")).content.decode()
+    token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[-1]
+    assert client.post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
+    assert SESSION_KEY not in client.session

@@ -1,0 +1,78 @@
+"""Markup rendered once with markers where per-request values go, then filled in.
+
+The busiest pages repeat markup that depends on few inputs: the question cards
+of a section (the rubric and the language), the site header (the user, the
+language, the page). Rendering it through the template engine for every
+request cost more than everything else on those pages. A ``Fragment`` is
+such markup rendered once with ``slot()`` markers in place of the values
+that change per request (a chosen option, a CSRF token), split at the
+markers; ``fill()`` joins it again with the values. The template stays the
+one source of the markup.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping
+
+from django.utils.safestring import SafeString, mark_safe
+
+# NUL never reaches a text or an answer (Django's form fields refuse it), and
+# the nonce keeps a marker from being forged all the same.
+_NONCE = secrets.token_hex(8)
+_MARKER = re.compile(f"\x00{_NONCE}:([^\x00]*)\x00")
+
+
+def slot(name: str) -> SafeString:
+    """A marker for the value ``name``, to render in place of the value."""
+    return mark_safe(f"\x00{_NONCE}:{name}\x00")
+
+
+class Fragment:
+    """Rendered markup split at its slots: text, slot name, text, slot name, ..., text."""
+
+    def __init__(self, html: str) -> None:
+        self.parts = _MARKER.split(html)
+
+    @property
+    def slot_names(self) -> list[str]:
+        return self.parts[1::2]
+
+    def fill(self, values: Mapping[str, str]) -> SafeString:
+        """The markup with each slot's value; values must be escaped already."""
+        return mark_safe(
+            "".join(values[part] if index % 2 else part for index, part in enumerate(self.parts))
+        )
+
+
+class FragmentCache:
+    """Fragments by key, the least recently used dropped beyond ``size``. Thread-safe.
+
+    For fragments whose key holds every input of their markup: nothing ever
+    needs to be invalidated, and a process may keep them as long as it likes.
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._fragments: OrderedDict[Hashable, Fragment] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, render: Callable[[], str]) -> Fragment:
+        with self._lock:
+            fragment = self._fragments.get(key)
+            if fragment is not None:
+                self._fragments.move_to_end(key)
+                return fragment
+        fragment = Fragment(render())
+        with self._lock:
+            self._fragments[key] = fragment
+            while len(self._fragments) > self.size:
+                self._fragments.popitem(last=False)
+        return fragment
+
+    def clear(self) -> None:
+        with self._lock:
+            self._fragments.clear()

@@ -1,4 +1,4 @@
-"""The question cards of a section page: rendered once per rubric and language, then filled in.
+"""A section page's question cards and list of sections: rendered once, then filled in.
 
 The cards are the busiest markup of the app: per question a prompt, its help,
 a radio button and label per option, a note. Everything in them but the
@@ -8,6 +8,8 @@ process, language and locked state, with markers where the answers go, and
 kept on the rubric (``Rubric.memo``); each request only fills the markers in.
 One template draws the cards either way: a form with errors is rendered
 through it directly, and a live rubric keeps its memo for one request only.
+The list of sections under the cards is kept the same way per assessment,
+its progress and current section filled in (``section_nav``).
 """
 
 from __future__ import annotations
@@ -19,11 +21,15 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from cxmaturity.fragments import Fragment, slot
+from assessments.questionnaire import Questionnaire
+from cxmaturity.fragments import Fragment, FragmentCache, slot
 from playbook.models import Element, Question
 from playbook.versions import Rubric
 
 TEMPLATE = "assessments/_section_cards.html"
+NAV_TEMPLATE = "assessments/_section_nav.html"
+# The list of sections names an assessment in its links: kept per assessment.
+navigations = FragmentCache(size=2048)
 
 
 @dataclass(frozen=True)
@@ -90,3 +96,42 @@ def section_cards(
     for row in rows:
         values.update(row.slot_values())
     return fragment.fill(values)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    number: int
+    name: str
+    total: int
+    answered: str  # how many of ``total`` are answered
+    current: str  # the attribute: ' aria-current="page"' or ""
+
+
+def section_nav(questionnaire: Questionnaire, *, current: int) -> SafeString:
+    """The list of the assessment's sections, with their progress, ``current`` marked."""
+    assessment = questionnaire.assessment
+    sections = questionnaire.sections
+
+    def render() -> str:
+        entries = [
+            NavEntry(
+                number=section.number,
+                name=str(section.element.name),
+                total=len(section.questions),
+                answered=slot(f"answered-{section.number}"),
+                current=slot(f"current-{section.number}"),
+            )
+            for section in sections
+        ]
+        return render_to_string(NAV_TEMPLATE, {"assessment": assessment, "sections": entries})
+
+    values: dict[str, str] = {}
+    for section in sections:
+        values[f"answered-{section.number}"] = str(section.answered_count)
+        values[f"current-{section.number}"] = (
+            ' aria-current="page"' if section.number == current else ""
+        )
+    version_id = questionnaire.rubric.version_id
+    if version_id is None:  # a live rubric's names may change at any time
+        return Fragment(render()).fill(values)
+    return navigations.get((version_id, get_language(), assessment.pk), render).fill(values)

@@ -31,7 +31,7 @@ from assessments.overview import managed_organisations, team_overview
 from assessments.questionnaire import load_questionnaire
 from assessments.result_pages import result_content
 from assessments.results import AssessmentResult, assessment_result
-from assessments.section_cards import section_cards
+from assessments.section_cards import section_cards, section_nav
 
 
 @require_safe
@@ -120,6 +120,7 @@ def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpRespon
                 locked=assessment.is_locked,
                 fill_in=not form.is_bound,
             ),
+            "section_nav": section_nav(questionnaire, current=number),
         },
         status=400 if form.is_bound else 200,
     )

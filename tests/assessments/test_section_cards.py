@@ -124,3 +124,27 @@ def test_an_invalid_form_shows_its_errors_and_what_was_typed(pinned: World) -> N
     assert "Ensure this value has at most 2000 characters" in page
     assert 'value="level-2" checked' in page
     assert "x" * 2001 in page
+
+
+def test_the_list_of_sections_shows_this_assessments_progress(pinned: World) -> None:
+    lead_client = logged_in(pinned.lead)
+    alpha = start(lead_client, pinned, pinned.alpha.pk)
+    lead2_client = logged_in(pinned.lead2)
+    beta = start(lead2_client, pinned, pinned.beta.pk)
+    lead_client.get(section_url(alpha, 1))  # kept before anything is answered
+    save_first_section(lead_client, alpha)
+
+    first = lead_client.get(section_url(alpha, 1)).content.decode()
+    second = lead_client.get(section_url(alpha, 2)).content.decode()
+    other = lead2_client.get(section_url(beta, 2)).content.decode()
+
+    assert (
+        f'<a href="{section_url(alpha, 1)}" aria-current="page">Element alpha-element</a>' in first
+    )
+    assert f'<a href="{section_url(alpha, 2)}">Element beta-element</a>' in first
+    assert "(2 of 3 answered)" in first
+    assert f'<a href="{section_url(alpha, 1)}">Element alpha-element</a>' in second
+    assert f'<a href="{section_url(alpha, 2)}" aria-current="page">' in second
+    assert section_url(alpha, 1) not in other
+    assert f'<a href="{section_url(beta, 2)}" aria-current="page">' in other
+    assert "(2 of 3 answered)" not in other

@@ -68,19 +68,24 @@ def assessment_save_section(
 ) -> Assessment:
     """Store the answers of one section: upsert the given ones, drop the emptied ones."""
     with transaction.atomic():
-        locked = _lock(assessment)
-        if locked.is_locked:
-            raise AssessmentLocked(locked)
         now = timezone.now()
+        # One statement both takes the row lock (a submit in another tab waits
+        # for this save, and the other way round) and checks that the
+        # assessment still takes answers: a draft in an open cycle.
+        touched = Assessment.objects.filter(
+            pk=assessment.pk, status=Assessment.Status.DRAFT, cycle__status=Cycle.Status.OPEN
+        ).update(updated_at=now)
+        if not touched:
+            raise AssessmentLocked(_lock(assessment))
         filled = [answer for answer in section_answers if not answer.is_empty]
         emptied = [answer.question.pk for answer in section_answers if answer.is_empty]
         if emptied:
-            Answer.objects.filter(assessment=locked, question_id__in=emptied).delete()
+            Answer.objects.filter(assessment=assessment, question_id__in=emptied).delete()
         if filled:
             Answer.objects.bulk_create(
                 [
                     Answer(
-                        assessment=locked,
+                        assessment=assessment,
                         question=answer.question,
                         choice=answer.choice,
                         text=answer.text,
@@ -93,10 +98,8 @@ def assessment_save_section(
                 unique_fields=["assessment", "question"],
                 update_fields=["choice", "text", "note", "updated_at"],
             )
-        # Touch the assessment so "last saved" is right.
-        Assessment.objects.filter(pk=locked.pk).update(updated_at=now)
-        locked.updated_at = now
-        return locked
+        assessment.updated_at = now
+        return assessment
 
 
 def assessment_submit(*, assessment: Assessment) -> Assessment:

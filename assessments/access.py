@@ -45,13 +45,16 @@ def get_assessment_for_user(request: HttpRequest, pk: int, *, own: bool = False)
     The rule is ``Assessment.objects.visible_to``, checked in Python against the
     user's memberships: the busiest pages then run one simple query here.
     """
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("team__organisation", "cycle", "respondent"), pk=pk
-    )
+    # Their own assessment needs no respondent or organisation joined in: the
+    # questionnaire pages, the busiest, show neither.
+    related = ("team", "cycle") if own else ("team__organisation", "cycle", "respondent")
+    assessment = get_object_or_404(Assessment.objects.select_related(*related), pk=pk)
     if not can_see_team(request.user, assessment.team) or (
         own and assessment.respondent_id != request.user.pk
     ):
         raise Http404
+    if own:
+        assessment.respondent = request.user  # type: ignore[assignment]
     return assessment
 
 

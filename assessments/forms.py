@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import NOTE_MAX_LENGTH, Answer
@@ -46,8 +47,14 @@ class SectionForm(forms.Form):
         questions: list[Question],
         choices: dict[int, list[Choice]],
         answers: dict[int, Answer],
+        memo: dict[Any, Any] | None = None,
     ) -> None:
-        """``choices``: each question's options by question id (``Rubric.choices_by_question``)."""
+        """``choices``: each question's options by question id (``Rubric.choices_by_question``).
+
+        ``memo`` (``Rubric.memo``) keeps the fields per element and language:
+        building them cost the busiest page more than its queries. They are
+        shared between forms, so nothing may change a field after it is built.
+        """
         self.element = element
         self.questions = questions
         self.choices = choices
@@ -61,10 +68,20 @@ class SectionForm(forms.Form):
                 )
                 initial[NOTE_PREFIX + question.key] = answer.note
         super().__init__(data, initial=initial)
-        for question in questions:
+        if memo is None:
+            self.fields.update(self._build_fields())
+        else:
+            key = ("section-fields", element.pk, get_language())
+            if key not in memo:
+                memo[key] = self._build_fields()
+            self.fields.update(memo[key])
+
+    def _build_fields(self) -> dict[str, forms.Field]:
+        fields: dict[str, forms.Field] = {}
+        for question in self.questions:
             if question.is_scored:
                 field: forms.Field = forms.ChoiceField(
-                    choices=[(choice.key, choice.label) for choice in choices[question.pk]],
+                    choices=[(choice.key, choice.label) for choice in self.choices[question.pk]],
                     required=False,
                     label=question.prompt,
                     error_messages={
@@ -78,13 +95,14 @@ class SectionForm(forms.Form):
                 field = forms.CharField(
                     required=False, label=question.prompt, max_length=10_000, strip=True
                 )
-            self.fields[ANSWER_PREFIX + question.key] = field
-            self.fields[NOTE_PREFIX + question.key] = forms.CharField(
+            fields[ANSWER_PREFIX + question.key] = field
+            fields[NOTE_PREFIX + question.key] = forms.CharField(
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
                 label=_("Note (evidence or context)"),
                 strip=True,
             )
+        return fields
 
     def _choice_key(self, question_id: int, answer: Answer) -> str | None:
         """The key of the chosen option, as the cycle's rubric names it."""

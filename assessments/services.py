@@ -66,14 +66,20 @@ def assessment_start(*, team: Team, cycle: Cycle, respondent: User) -> Assessmen
 def assessment_save_section(
     *, assessment: Assessment, section_answers: Sequence[SectionAnswer]
 ) -> Assessment:
-    """Store the answers of one section: upsert the given ones, drop the emptied ones."""
+    """Store the answers of one section: upsert the given ones, drop the emptied ones.
+
+    Refused (``AssessmentLocked``) when the assessment was submitted, even in
+    another tab a moment ago, or when its cycle, as read with it, is closed.
+    """
+    if not assessment.cycle.is_open:
+        raise AssessmentLocked(assessment)
     with transaction.atomic():
         now = timezone.now()
         # One statement both takes the row lock (a submit in another tab waits
         # for this save, and the other way round) and checks that the
-        # assessment still takes answers: a draft in an open cycle.
+        # assessment is still a draft.
         touched = Assessment.objects.filter(
-            pk=assessment.pk, status=Assessment.Status.DRAFT, cycle__status=Cycle.Status.OPEN
+            pk=assessment.pk, status=Assessment.Status.DRAFT
         ).update(updated_at=now)
         if not touched:
             raise AssessmentLocked(_lock(assessment))

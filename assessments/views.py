@@ -93,6 +93,7 @@ def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpRespon
         questions=section.questions,
         choices=questionnaire.rubric.choices_by_question,
         answers=questionnaire.answers,
+        memo=questionnaire.rubric.memo,
     )
     if saving and form.is_valid():
         try:

@@ -55,6 +55,8 @@ def test_save_refuses_a_submitted_assessment_and_changes_nothing(world: World) -
 def test_save_refuses_a_closed_cycle_and_changes_nothing(world: World) -> None:
     assessment = draft(world)
     Cycle.objects.filter(pk=world.cycle.pk).update(status=Cycle.Status.CLOSED)
+    # As the next request reads it.
+    assessment = Assessment.objects.select_related("cycle").get(pk=assessment.pk)
     with pytest.raises(services.AssessmentLocked, match="This cycle is closed"):
         services.assessment_save_section(
             assessment=assessment, section_answers=[level_answer("level-3")]

@@ -121,6 +121,18 @@ AUTH_PASSWORD_VALIDATORS = [
 # query fewer on every page, and still valid across workers and restarts.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# One cache per process, in memory. Besides sessions it keeps results pages
+# (assessments/result_pages.py) and chart drawings (assessments/chart_export.py)
+# under keys that hold every input, so nothing is ever invalidated and
+# processes need not share it. A results page is some 60 KB: 1,000 entries
+# bound a process to about 60 MB.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    }
+}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

@@ -7,11 +7,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from assessments import views
-from assessments.models import ActionItem, Answer, Assessment
-from playbook.models import ActionStep, Question
+from assessments.models import ActionItem, Assessment
+from playbook.models import ActionStep
 from playbook.versions import rubric_version_for
 from tests.assessments.test_results import results_url, submitted
 from tests.conftest import World, logged_in
@@ -42,18 +41,12 @@ def computed(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def submit_beta(world: World, level: str, agree: str) -> Assessment:
-    beta = Assessment.objects.create(
+    beta = submitted(
+        world,
+        world.lead2,
+        {"alpha-element-level": level, "alpha-element-agree": agree},
         team=world.beta,
-        cycle=world.cycle,
-        respondent=world.lead2,
-        status=Assessment.Status.SUBMITTED,
-        submitted_at=timezone.now(),
     )
-    for key, choice in {"alpha-element-level": level, "alpha-element-agree": agree}.items():
-        question = Question.objects.get(key=key)
-        Answer.objects.create(
-            assessment=beta, question=question, choice=question.choices.get(key=choice)
-        )
     # Saved again after its answers, as assessment_submit does.
     beta.save()
     return beta

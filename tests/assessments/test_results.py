@@ -5,18 +5,22 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment
+from assessments.models import Answer, Assessment, Team
 from playbook.models import Choice, Question
 from tests import factories
 from tests.conftest import World, logged_in
 
 
 def submitted(
-    world: World, respondent, choices: dict[str, str], texts: dict[str, str] | None = None
+    world: World,
+    respondent,
+    choices: dict[str, str],
+    texts: dict[str, str] | None = None,
+    team: Team | None = None,
 ) -> Assessment:  # type: ignore[no-untyped-def]
-    """A submitted assessment of team alpha answering question key -> choice key."""
+    """A submitted assessment of ``team`` (alpha) answering question key -> choice key."""
     assessment = Assessment.objects.create(
-        team=world.alpha,
+        team=team or world.alpha,
         cycle=world.cycle,
         respondent=respondent,
         status=Assessment.Status.SUBMITTED,
@@ -163,21 +167,12 @@ def test_organisation_median_counts_each_team_once(world: World) -> None:
         {"alpha-element-level": "level-1", "alpha-element-agree": "strongly-disagree"},
     )
     submitted(world, second, {"alpha-element-level": "level-2", "alpha-element-agree": "disagree"})
-    beta = Assessment.objects.create(
+    submitted(
+        world,
+        world.lead2,
+        {"alpha-element-level": "level-5", "alpha-element-agree": "strongly-agree"},
         team=world.beta,
-        cycle=world.cycle,
-        respondent=world.lead2,
-        status=Assessment.Status.SUBMITTED,
-        submitted_at=timezone.now(),
     )
-    for key, choice in {
-        "alpha-element-level": "level-5",
-        "alpha-element-agree": "strongly-agree",
-    }.items():
-        question = Question.objects.get(key=key)
-        Answer.objects.create(
-            assessment=beta, question=question, choice=question.choices.get(key=choice)
-        )
 
     result = assessment_result(mine)
     # alpha's median is 1.5 (1.0 and 2.0), beta's 5.0: the median of the two teams is 3.25.

@@ -28,8 +28,6 @@ from playbook.versions import Rubric
 
 TEMPLATE = "assessments/_section_cards.html"
 NAV_TEMPLATE = "assessments/_section_nav.html"
-# The list of sections names an assessment in its links: kept per assessment.
-navigations = FragmentCache(size=2048)
 
 
 @dataclass(frozen=True)
@@ -131,7 +129,6 @@ def section_nav(questionnaire: Questionnaire, *, current: int) -> SafeString:
         values[f"current-{section.number}"] = (
             ' aria-current="page"' if section.number == current else ""
         )
-    version_id = questionnaire.rubric.version_id
-    if version_id is None:  # a live rubric's names may change at any time
-        return Fragment(render()).fill(values)
-    return navigations.get((version_id, get_language(), assessment.pk), render).fill(values)
+    # Kept with the rubric, like the cards: a live rubric's lives one request.
+    navigations = questionnaire.rubric.memo.setdefault("section-nav", FragmentCache(size=1024))
+    return navigations.get((get_language(), assessment.pk), render).fill(values)

@@ -389,3 +389,15 @@ def test_dashboard_uses_a_fixed_number_of_queries(
     # Every team has results in the previous cycle too.
     assert len(page_tables["Level changes from Cycle 1 to 2026 H2"]) == 1 + 1 + 200
     assert elapsed < 5, f"the dashboard of 200 teams took {elapsed:.1f}s"
+
+
+def test_chinese_dashboard_uses_chinese_punctuation(
+    manager_client: Client, world: World, two_cycles: Cycle
+) -> None:
+    manager_client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    content = page(manager_client, dashboard_url(world))
+
+    assert "2026 H1（已关闭）</option>" in content
+    listing = content[content.index('<ul id="disagreements">') :]
+    listing = " ".join(listing[: listing.index("</ul>")].split())
+    assert "要素 alpha-element（第 2 至 4 级）" in listing

@@ -249,6 +249,15 @@ class TestReviewAndSubmit:
         assert f"{section_url(assessment, 2)}#q-beta-element-level" in page
         # Optional reflection questions are not demanded.
         assert "#q-alpha-element-reflect" not in page
+        assert "Element alpha-element: We do alpha-element well." in page
+
+    def test_review_in_chinese_uses_chinese_punctuation(
+        self, lead_client: Client, world: World
+    ) -> None:
+        assessment = start(lead_client, world)
+        lead_client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+        page = lead_client.get(reverse("assessment_review", args=[assessment.pk])).content.decode()
+        assert "要素 alpha-element：alpha-element 在哪里？" in page
 
     def test_submit_is_refused_while_required_questions_are_open(
         self, lead_client: Client, world: World

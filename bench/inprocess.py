@@ -82,6 +82,9 @@ def main() -> None:
 
 
 def measure(prepared: dict[str, Any], profile: str | None) -> None:
+    import django
+
+    django.setup()
     from django.contrib.auth.decorators import login_required
     from django.http import HttpRequest, HttpResponse
     from django.urls import clear_url_caches, path

@@ -271,3 +271,11 @@ def test_the_kept_headers_forms_carry_this_requests_csrf_token(world: World) -> 
     token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[-1]
     assert client.post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
     assert SESSION_KEY not in client.session
+
+
+def test_base_renders_without_a_request(db: None) -> None:
+    """As Django's own error views may: the header shows, signed out, without failing."""
+    html = render_to_string("base.html", {})
+    assert "CX maturity" in html
+    assert "Log in" in html
+    assert "Signed in as" not in html

@@ -15,7 +15,7 @@ from django import template
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.html import escape
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from cxmaturity.fragments import FragmentCache, slot
@@ -28,7 +28,9 @@ headers = FragmentCache(size=2048)
 
 @register.simple_tag(takes_context=True)
 def site_header(context: template.Context) -> SafeString:
-    request = context["request"]
+    request = context.get("request")
+    if request is None:  # a page rendered without its request: no user, no forms to sign
+        return mark_safe(render_to_string(TEMPLATE, {"url_name": None}))
     user: Any = context.get("user") or getattr(request, "user", None)
     organisations = context.get("dashboard_organisations") or []
     if callable(organisations):

@@ -36,3 +36,9 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
         yield context.new_page()
         context.close()
         browser.close()
+        # Database work done by the test while Playwright's loop ran got
+        # connections of its own (asgiref keeps them per context): close them
+        # here, in that context, or PostgreSQL cannot drop the test database.
+        from django.db import connections
+
+        connections.close_all()

@@ -3,6 +3,7 @@
 Prints JSON: the reference render (a static four-page document through
 WeasyPrint), the first plan preparation after the process starts (Chromium
 cold), warm preparations, and the id of a ready plan for the download case.
+Each preparation is timed right after a reference render and divided by it.
 Warm preparations are timed twice: with every chart drawn anew by Chromium
 (the cache emptied first: new answers, another language), and with the
 charts' drawings kept (the same numbers: new action items, edited guidance).
@@ -15,6 +16,8 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import django
@@ -31,18 +34,27 @@ from assessments.action_plans import action_plan_prepare  # noqa: E402
 from assessments.models import ActionPlan, Assessment  # noqa: E402
 
 REFERENCE = ROOT / "bench" / "reference.html"
-WARM_RUNS = 3
+WARM_RUNS = 5
 
 
 def reference_render() -> float:
-    html = REFERENCE.read_text()
-    timings = []
-    for _ in range(WARM_RUNS + 1):
-        started = time.perf_counter()
-        pdf = HTML(string=html, base_url=str(REFERENCE.parent)).write_pdf()
-        timings.append(time.perf_counter() - started)
+    """Seconds for one WeasyPrint render of the static four-page reference."""
+    started = time.perf_counter()
+    pdf = HTML(string=REFERENCE.read_text(), base_url=str(REFERENCE.parent)).write_pdf()
+    elapsed = time.perf_counter() - started
     assert pdf.startswith(b"%PDF")
-    return statistics.median(timings[1:])  # the first run loads fonts
+    return elapsed
+
+
+def paired(measure: Callable[[], float]) -> tuple[float, float]:
+    """``measure()`` right after a reference render: (seconds, ratio to that render).
+
+    Each preparation has its own reference next to it, so a machine that
+    changes speed during the run moves both sides of a ratio alike.
+    """
+    reference = reference_render()
+    seconds = measure()
+    return seconds, seconds / reference
 
 
 def prepare(assessment: Assessment, language: str, index: int, *, drawn: bool = True) -> float:
@@ -67,20 +79,23 @@ def prepare(assessment: Assessment, language: str, index: int, *, drawn: bool = 
 
 def main() -> None:
     assessment = Assessment.objects.select_related("team", "cycle").get(pk=int(sys.argv[1]))
-    reference = reference_render()
-    first = prepare(assessment, "en", 0)
-    warm = statistics.median(prepare(assessment, "en", index) for index in range(1, WARM_RUNS + 1))
-    kept = statistics.median(
-        prepare(assessment, "en", index, drawn=False) for index in range(1, WARM_RUNS + 1)
-    )
+    references = [reference_render() for _ in range(WARM_RUNS + 1)][1:]  # the first loads fonts
+    first, first_ratio = paired(partial(prepare, assessment, "en", 0))
+    runs = range(1, WARM_RUNS + 1)
+    warm = [paired(partial(prepare, assessment, "en", index)) for index in runs]
+    kept = [paired(partial(prepare, assessment, "en", index, drawn=False)) for index in runs]
     ready = ActionPlan.objects.filter(assessment=assessment, status=ActionPlan.Status.READY).first()
     print(
         json.dumps(
             {
-                "reference_s": reference,
+                "reference_s": statistics.median(references),
                 "first_s": first,
-                "warm_s": warm,
-                "warm_kept_s": kept,
+                "first_ratio": first_ratio,
+                "warm_s": statistics.median(seconds for seconds, _ratio in warm),
+                "warm_ratio": statistics.median(ratio for _seconds, ratio in warm),
+                "warm_kept_s": statistics.median(seconds for seconds, _ratio in kept),
+                "warm_kept_ratio": statistics.median(ratio for _seconds, ratio in kept),
+                "runs": WARM_RUNS,
                 "plan": ready.pk if ready else None,
                 "pdf_bytes": ready.pdf.size if ready else 0,
             }

@@ -170,7 +170,11 @@ def _draw_charts(result: AssessmentResult) -> tuple[list[DrawnChart], bool]:
     """The charts with their drawings; after the first failure the rest get their tables only."""
     drawn: list[DrawnChart] = []
     failed = False
-    for chart in charts.assessment_charts(result):
+    plan_charts = charts.assessment_charts(result)
+    chart_export.draw_ahead(
+        [chart.figure for chart in plan_charts], width=CHART_WIDTH, height=CHART_HEIGHT
+    )
+    for chart in plan_charts:
         image_uri = None
         if not failed:
             try:

@@ -16,6 +16,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
+from assessments import chart_export
 from assessments.models import Cycle, Organisation, Team
 from playbook.models import Framework
 from playbook.versions import rubric_for_version
@@ -44,6 +45,19 @@ def _forget_pinned_rubrics() -> Iterator[None]:
     yield
     rubric_for_version.cache_clear()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _charts_drawn_one_by_one(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Unit tests replace ``figure_to_svg`` or the browser behind it; drawing ahead
+    would start a real Chromium, so it is off but in slow tests and its own."""
+    if request.node.get_closest_marker("slow") or request.module.__name__.endswith(
+        "test_chart_export"
+    ):
+        return
+    monkeypatch.setattr(chart_export, "draw_ahead", lambda *args, **kwargs: None)
 
 
 @dataclass

@@ -38,6 +38,10 @@ class FakeServer:
             raise RuntimeError("Chromium died")
         return '<?xml version="1.0" encoding="utf-8"?>\n' + SVG
 
+    def export_svgs(self, figures: list[go.Figure], options: dict[str, object]) -> list[str]:
+        self.batches = getattr(self, "batches", 0) + 1
+        return [self.export_svg(figure, options) for figure in figures]
+
     def close(self) -> None:
         self.closed = True
 
@@ -176,3 +180,28 @@ def test_real_export_recovers_when_chromium_is_killed(real_chromium: None) -> No
     svg = chart_export.figure_to_svg(bar_figure(["After"]))
     assert ">After</text>" in svg
     assert chart_export._server is not server
+
+
+def test_charts_drawn_ahead_side_by_side_are_then_taken_from_the_cache(
+    fake_server: type[FakeServer],
+) -> None:
+    figures = [bar_figure(["A"]), bar_figure(["A", "B"]), bar_figure(["A", "B", "C"])]
+    chart_export.figure_to_svg(figures[0], width=600)  # already kept: not drawn again
+    chart_export.draw_ahead(figures, width=600)
+    server = fake_server.started[0]
+    assert server.batches == 1
+    assert server.exports == 3
+    assert [chart_export.figure_to_svg(figure, width=600) for figure in figures] == [SVG] * 3
+    assert server.exports == 3
+
+
+def test_drawing_ahead_that_fails_leaves_each_chart_to_be_drawn_alone(
+    fake_server: type[FakeServer], caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_server.plan = ["fail", "draw"]
+    figures = [bar_figure(["A"]), bar_figure(["B"])]
+    chart_export.draw_ahead(figures)
+    assert fake_server.started[0].closed
+    assert "side by side failed" in caplog.text
+    assert [chart_export.figure_to_svg(figure) for figure in figures] == [SVG, SVG]
+    assert fake_server.started[1].exports == 2

@@ -28,9 +28,13 @@ REPORT_TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reports"
 
 
 @cache
-def _templates_digest() -> str:
+def templates_digest(folder: Path = REPORT_TEMPLATE_DIR, pattern: str = "**/*") -> str:
+    """A hash of the templates under ``folder`` matching ``pattern``, read once per process.
+
+    In a cache key or a fingerprint: a changed layout is rendered anew.
+    """
     digest = hashlib.sha256()
-    for path in sorted(REPORT_TEMPLATE_DIR.rglob("*")):
+    for path in sorted(folder.glob(pattern)):
         if path.is_file():
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
@@ -87,7 +91,7 @@ def action_plan_fingerprint(
                 str(assessment.cycle.closes_on),
                 assessment.respondent.get_full_name() or assessment.respondent.get_username(),
             ],
-            "templates": _templates_digest(),
+            "templates": templates_digest(),
             "result": _plain(result),
             "guidance": _guidance(result),
             # The PDF lists the team's committed items: a new or edited one renders anew.

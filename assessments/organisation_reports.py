@@ -33,7 +33,7 @@ from assessments.dashboard import (
     heatmap_chart,
     level_heatmap_figure,
 )
-from assessments.fingerprint import _plain, _templates_digest
+from assessments.fingerprint import _plain, templates_digest
 from assessments.models import ActionItem, Cycle, Organisation, Team
 from assessments.results import TeamCycleResult
 from playbook.models import ActionStep, Element, Level
@@ -200,7 +200,7 @@ def organisation_fingerprint(result: OrganisationResult, *, language: str) -> st
                 str(result.cycle.closes_on),
                 len(dashboard.teams),
             ],
-            "templates": _templates_digest(),
+            "templates": templates_digest(),
             "elements": _plain([[element, element.framework] for element in dashboard.elements]),
             "levels": {
                 key: [_plain(level), _plain(list(level.action_steps.all()))]

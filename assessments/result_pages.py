@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from django.utils.translation import get_language
 
 from assessments.action_item_services import action_items_for_plan
 from assessments.action_plans import Subject
+from assessments.fingerprint import templates_digest
 from assessments.models import ActionItem, Assessment, Cycle
 from assessments.results import AssessmentResult
 
@@ -47,15 +47,7 @@ class ResultContent:
     fingerprint: str  # the action plan's (``assessments.fingerprint``)
 
 
-@cache
-def _templates_digest() -> str:
-    """The page's own templates: a changed layout is rendered anew, even in a shared cache."""
-    digest = hashlib.sha256()
-    folder = Path(settings.BASE_DIR) / "templates" / "assessments"
-    for path in sorted(folder.glob("_*.html")):
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+PAGE_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "assessments"
 
 
 def _stamp(*, team_id: int, cycle: Cycle) -> tuple[Any, ...]:
@@ -107,7 +99,8 @@ def _cache_key(subject: Subject, names: tuple[str, ...]) -> str | None:
     if not cycle.rubric_version_id or team is None:
         return None
     parts = (
-        _templates_digest(),
+        # The page's own templates: a changed layout is rendered anew, even in a shared cache.
+        templates_digest(PAGE_TEMPLATES, "_*.html"),
         subject.kind,
         subject.assessment.pk if subject.assessment else None,
         team.pk,

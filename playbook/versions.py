@@ -187,18 +187,19 @@ class Rubric:
 
     @cached_property
     def questions(self) -> dict[int, Question]:
-        return {q.pk: q for element in self.elements for q in element.questions.all()}
+        return {q.pk: q for questions in self.questions_by_element.values() for q in questions}
 
     @cached_property
     def choices(self) -> dict[int, Choice]:
-        return {c.pk: c for q in self.questions.values() for c in q.choices.all()}
+        return {c.pk: c for choices in self.choices_by_question.values() for c in choices}
 
     @cached_property
     def scored_question_counts(self) -> dict[str, int]:
+        questions = self.questions_by_element
         return {
-            element.key: sum(q.is_scored for q in element.questions.all())
+            element.key: sum(q.is_scored for q in questions[element.pk])
             for element in self.elements
-            if element.questions.all()
+            if questions[element.pk]
         }
 
     def levels(self) -> dict[tuple[int, int], Level]:

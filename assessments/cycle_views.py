@@ -189,7 +189,7 @@ def _accept(
         username=form.cleaned_data["username"],
         password=form.cleaned_data["password1"],
     )
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user)
 
 
 def _invitation_gone(request: HttpRequest, error: services.InvitationUnavailable) -> HttpResponse:

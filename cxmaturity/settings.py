@@ -111,17 +111,21 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Django's model backend, reading the signed-in user with one plain query.
+AUTHENTICATION_BACKENDS = ["cxmaturity.auth_backends.UserBackend"]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions live in the database, read through the per-process cache: one
-# query fewer on every page, and still valid across workers and restarts.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database and are read from it on every request (one
+# plain query, cxmaturity/sessions.py), never from a per-process cache: a
+# logout in one worker must end the session in every other worker too.
+SESSION_ENGINE = "cxmaturity.sessions"
 
-# One cache per process, in memory. Besides sessions it keeps results pages
+# One cache per process, in memory. It keeps results pages
 # (assessments/result_pages.py) and chart drawings (assessments/chart_export.py)
 # under keys that hold every input, so nothing is ever invalidated and
 # processes need not share it. A results page is some 60 KB: 1,000 entries

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
+from django.contrib.sessions.models import Session
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.conftest import World, logged_in
 from tests.factories import PASSWORD
@@ -107,6 +111,55 @@ def test_logout_by_post_ends_the_session(world: World) -> None:
     assert response["Location"] == reverse("login")
     assert SESSION_KEY not in client.session
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_session_ended_by_another_server_process_is_ended_here_too(world: World) -> None:
+    """Each gunicorn worker has its own memory: a logout handled by one worker
+    deletes the session row, and every other worker must stop honouring the
+    cookie at once, whatever it read before."""
+    client = logged_in(world.lead)
+    assert client.get(reverse("home")).status_code == 200
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    # What another worker's logout leaves behind: the row gone, this process untouched.
+    Session.objects.filter(session_key=session_key).delete()
+
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_an_expired_session_signs_the_user_out(world: World) -> None:
+    client = logged_in(world.lead)
+    session_key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_a_deactivated_user_is_signed_out_at_the_next_request(world: World) -> None:
+    client = logged_in(world.lead)
+    assert client.get(reverse("home")).status_code == 200
+
+    User.objects.filter(pk=world.lead.pk).update(is_active=False)
+
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_the_signed_in_user_is_read_with_every_field(world: World) -> None:
+    """The user is read by written SQL: the fields must arrive typed as the ORM types them."""
+    client = logged_in(world.lead)
+    request = client.get(reverse("home")).wsgi_request
+    user = request.user
+
+    assert isinstance(user, User)
+    assert user.pk == world.lead.pk
+    assert user.username == "lead"
+    assert user.is_active is True
+    assert user.date_joined == world.lead.date_joined
+    assert user.last_login is not None and user.last_login.tzinfo is not None
 
 
 def test_admin_link_is_shown_to_staff_only(world: World) -> None:

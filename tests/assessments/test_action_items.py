@@ -494,15 +494,15 @@ def test_lists_use_a_fixed_number_of_queries(
         )
     lead, manager = logged_in(world.lead), logged_in(world.manager)
 
-    # The user, the navigation's organisations, the team, the filters' cycles, members,
+    # The session, the user, the navigation's organisations, the team, the filters' cycles, members,
     # typed names and elements, the items, and the carry-over offer (previous cycle,
     # its open items, steps committed afresh).
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         page = lead.get(team_url(world)).content.decode()
     assert page.count("carried over from 2026 H1") == 25
-    # The user, the navigation's organisations, the organisation, the filters (the
+    # The session, the user, the navigation's organisations, the organisation, the filters (the
     # teams too), and the items.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         page = manager.get(organisation_url(world)).content.decode()
     assert page.count(">Edit</a>") == 50
 

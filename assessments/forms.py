@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models import NOTE_MAX_LENGTH, Answer
+from assessments.models import NOTE_MAX_LENGTH
+from assessments.questionnaire import AnswerValues
 from assessments.section_cards import Option, QuestionRow
 from playbook.models import Choice, Element, Question
 
@@ -46,7 +47,7 @@ class SectionForm(forms.Form):
         element: Element,
         questions: list[Question],
         choices: dict[int, list[Choice]],
-        answers: dict[int, Answer],
+        answers: dict[int, AnswerValues],
         memo: dict[Any, Any] | None = None,
     ) -> None:
         """``choices``: each question's options by question id (``Rubric.choices_by_question``).
@@ -104,7 +105,7 @@ class SectionForm(forms.Form):
             )
         return fields
 
-    def _choice_key(self, question_id: int, answer: Answer) -> str | None:
+    def _choice_key(self, question_id: int, answer: AnswerValues) -> str | None:
         """The key of the chosen option, as the cycle's rubric names it."""
         return next(
             (choice.key for choice in self.choices[question_id] if choice.pk == answer.choice_id),

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from assessments.models import Answer, Assessment
 from playbook.models import Element, Question
 from playbook.versions import Rubric, rubric_for_cycle
 
 
-def is_answered(question: Question, answer: Answer | None) -> bool:
+class AnswerValues(NamedTuple):
+    """What the questionnaire reads of a stored answer, as a plain row.
+
+    Reading a page's answers as model instances cost the busiest page more
+    than its query; the attribute names are the model's, so code reading an
+    ``Answer`` reads these alike.
+    """
+
+    question_id: int
+    choice_id: int | None
+    text: str
+    note: str
+
+
+def is_answered(question: Question, answer: AnswerValues | Answer | None) -> bool:
     """A choice (including "not sure") or non-blank text; a note alone is not an answer."""
     if answer is None:
         return False
@@ -23,7 +38,7 @@ class Section:
     number: int
     element: Element
     questions: list[Question]
-    answers: dict[int, Answer] = field(repr=False)
+    answers: dict[int, AnswerValues] = field(repr=False)
 
     @property
     def answered_count(self) -> int:
@@ -46,7 +61,7 @@ class Section:
 class Questionnaire:
     assessment: Assessment
     sections: list[Section]
-    answers: dict[int, Answer]
+    answers: dict[int, AnswerValues]
     rubric: Rubric = field(repr=False)
 
     def section(self, number: int) -> Section | None:
@@ -100,7 +115,10 @@ def load_questionnaire(assessment: Assessment, *, only_section: int | None = Non
         else:
             section_questions = sections[only_section - 1].questions
             answer_rows = answer_rows.filter(question__in=section_questions)
-    answers = {answer.question_id: answer for answer in answer_rows}
+    answers = {
+        row[0]: AnswerValues(*row)
+        for row in answer_rows.values_list("question_id", "choice_id", "text", "note")
+    }
     for section in sections:
         section.answers = answers
     return Questionnaire(assessment=assessment, sections=sections, answers=answers, rubric=rubric)

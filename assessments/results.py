@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 
 from assessments import scoring
 from assessments.models import Answer, Assessment, Cycle, Membership, Team
-from assessments.questionnaire import load_questionnaire
+from assessments.questionnaire import AnswerValues, load_questionnaire
 from playbook.models import ActionStep, Element, FocusArea, Framework, Level, Question
 from playbook.versions import Rubric, rubric_for_cycle, rubric_for_version
 
@@ -112,7 +112,9 @@ class AssessmentResult:
         return assessment_charts(self)
 
 
-def _scored_answer(element_key: str, question: Question, answer: Answer) -> scoring.ScoredAnswer:
+def _scored_answer(
+    element_key: str, question: Question, answer: AnswerValues
+) -> scoring.ScoredAnswer:
     """The answer as scoring sees it: the score of the chosen option in the cycle's rubric."""
     choice = next((c for c in question.choices.all() if c.pk == answer.choice_id), None)
     return scoring.ScoredAnswer(

@@ -174,7 +174,8 @@ def measure(prepared: dict[str, Any], profile: str | None) -> None:
         repeat(call, page, 100)
         profiler.disable()
         print(f"\ncProfile of 100 requests to {profile} ({page[0]}):")
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative"))
+        stats.print_stats(int(os.environ.get("BENCH_LINES", "40")))
 
 
 def repeat(function: Callable[..., object], arguments: tuple[str, ...], times: int) -> None:

@@ -157,18 +157,21 @@ class InvitationState(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACCEPTED = "accepted", _("Accepted")
     EXPIRED = "expired", _("Expired")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 def invitation_state(invitation: Invitation, *, now: datetime.datetime) -> InvitationState:
     if invitation.accepted_at is not None:
         return InvitationState.ACCEPTED
+    if invitation.withdrawn_at is not None:
+        return InvitationState.WITHDRAWN
     if invitation.expires_at <= now:
         return InvitationState.EXPIRED
     return InvitationState.PENDING
 
 
 class InvitationUnavailable(Exception):
-    """The invitation was used already or has expired."""
+    """The invitation was used already, has expired or was withdrawn."""
 
     def __init__(self, state: InvitationState) -> None:
         self.state = state
@@ -177,6 +180,8 @@ class InvitationUnavailable(Exception):
                 "This invitation has already been used. Log in, or ask your CX manager "
                 "for a new one."
             )
+        elif state == InvitationState.WITHDRAWN:
+            message = _("This invitation was withdrawn. Ask your CX manager for a new one.")
         else:
             message = _("This invitation has expired. Ask your CX manager for a new one.")
         super().__init__(message)
@@ -262,6 +267,27 @@ def invitation_accept(
         locked.accepted_by = user
         locked.save(update_fields=["accepted_at", "accepted_by"])
     return user
+
+
+def invitation_withdraw(*, invitation: Invitation, user: User) -> Invitation:
+    """Take back a pending invitation: its link stops working at once.
+
+    The row is locked and re-read, so a withdrawal racing an acceptance
+    leaves one of them done, never both. Raises ``InvitationUnavailable``
+    when the invitation was accepted or has expired; withdrawing it again
+    changes nothing.
+    """
+    with transaction.atomic():
+        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        state = invitation_state(locked, now=timezone.now())
+        if state == InvitationState.WITHDRAWN:
+            return locked
+        if state != InvitationState.PENDING:
+            raise InvitationUnavailable(state)
+        locked.withdrawn_at = timezone.now()
+        locked.withdrawn_by = user
+        locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    return locked
 
 
 # Reminders

@@ -12,5 +12,10 @@ urlpatterns = [
     path("cycles/<int:pk>/close/", views.cycle_close, name="cycle_close"),
     path("cycles/<int:pk>/reopen/", views.cycle_reopen, name="cycle_reopen"),
     path("organisations/<int:pk>/invitations/", views.invitation_list, name="invitation_list"),
+    path(
+        "organisations/<int:pk>/invitations/<int:invitation_pk>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

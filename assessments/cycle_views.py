@@ -14,7 +14,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,7 +119,7 @@ def invitation_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     invitations = [
         (invitation, services.invitation_state(invitation, now=now))
         for invitation in organisation.invitations.select_related(
-            "team", "invited_by", "accepted_by"
+            "team", "invited_by", "accepted_by", "withdrawn_by"
         )
     ]
     return render(
@@ -132,6 +132,30 @@ def invitation_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         },
         status=400 if form.is_bound else 200,
     )
+
+
+@require_POST
+@login_required
+def invitation_withdraw(
+    request: AuthenticatedHttpRequest, pk: int, invitation_pk: int
+) -> HttpResponse:
+    organisation = get_organisation_for_manager(request, pk)
+    invitation = get_object_or_404(organisation.invitations, pk=invitation_pk)
+    try:
+        services.invitation_withdraw(invitation=invitation, user=request.user)
+    except services.InvitationUnavailable as error:
+        if error.state == services.InvitationState.ACCEPTED:
+            message = _("The invitation to %(email)s was accepted already and cannot be withdrawn.")
+        else:
+            message = _("The invitation to %(email)s has expired; its link no longer works.")
+        messages.error(request, message % {"email": invitation.email})
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s is withdrawn; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("invitation_list", pk=organisation.pk)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -107,6 +107,8 @@ def test_list_shows_pending_accepted_and_expired_invitations(
     )
     accepted = invite(world, "accepted@example.com")
     cycle_services.invitation_accept(invitation=accepted, user=world.lead)
+    withdrawn = invite(world, "withdrawn@example.com")
+    cycle_services.invitation_withdraw(invitation=withdrawn, user=world.manager)
     invite(world, "elsewhere@example.com", team=world.gamma)
 
     response = manager_client.get(list_url(world.acme))
@@ -116,6 +118,7 @@ def test_list_shows_pending_accepted_and_expired_invitations(
         "pending@example.com": "Pending",
         "expired@example.com": "Expired",
         "accepted@example.com": "Accepted",
+        "withdrawn@example.com": "Withdrawn",
     }
     page = response.content.decode()
     assert "Accepted on" in page and "by lead" in page
@@ -185,6 +188,122 @@ def test_a_manager_cannot_invite_into_another_organisation(
 
 def test_invitation_list_refuses_put(manager_client: Client, world: World) -> None:
     assert manager_client.put(list_url(world.acme)).status_code == 405
+
+
+# Withdrawing
+
+
+def withdraw_url(invitation: Invitation) -> str:
+    return reverse("invitation_withdraw", args=[invitation.organisation_id, invitation.pk])
+
+
+def test_manager_withdraws_a_pending_invitation_and_its_link_stops_working(
+    manager_client: Client, world: World
+) -> None:
+    invitation = invite(world, "typo@exampel.com")
+    page = manager_client.get(list_url(world.acme)).content.decode()
+    assert f'action="{withdraw_url(invitation)}" method="post"' in page
+    assert 'aria-label="Withdraw the invitation to typo@exampel.com"' in page
+
+    response = manager_client.post(withdraw_url(invitation), follow=True)
+
+    assert response.redirect_chain == [(list_url(world.acme), 302)]
+    page = response.content.decode()
+    assert "The invitation to typo@exampel.com is withdrawn; its link no longer works." in page
+    assert "Withdrawn on" in page and "by manager" in page
+    assert withdraw_url(invitation) not in page  # nothing left to withdraw
+    invitation.refresh_from_db()
+    assert invitation.withdrawn_at is not None
+    assert invitation.withdrawn_by == world.manager
+
+    users = User.objects.count()
+    response = Client().get(accept_url(invitation))
+    assert response.status_code == 410
+    assert "This invitation was withdrawn. Ask your CX manager for a new one." in (
+        response.content.decode()
+    )
+    response = Client().post(accept_url(invitation), account_data())
+    assert response.status_code == 410
+    assert User.objects.count() == users
+    assert not Membership.objects.filter(team=world.beta).exclude(user=world.lead2).exists()
+
+
+def test_withdrawing_speaks_chinese(manager_client: Client, world: World) -> None:
+    invitation = invite(world)
+
+    response = manager_client.post(
+        withdraw_url(invitation), follow=True, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    page = response.content.decode()
+    assert "发给 ana.lima@example.com 的邀请已撤回，其链接已失效。" in page
+    assert "已撤回" in page  # the state
+    response = Client().get(accept_url(invitation), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "此邀请已被撤回。" in response.content.decode()
+
+
+def test_withdrawing_twice_is_harmless(manager_client: Client, world: World) -> None:
+    invitation = invite(world)
+    manager_client.post(withdraw_url(invitation))
+    first = Invitation.objects.get(pk=invitation.pk).withdrawn_at
+
+    response = manager_client.post(withdraw_url(invitation), follow=True)
+
+    assert "is withdrawn" in response.content.decode()
+    assert Invitation.objects.get(pk=invitation.pk).withdrawn_at == first
+
+
+def test_an_accepted_invitation_cannot_be_withdrawn(manager_client: Client, world: World) -> None:
+    invitation = invite(world)
+    cycle_services.invitation_accept(invitation=invitation, user=world.lead)
+
+    response = manager_client.post(withdraw_url(invitation), follow=True)
+
+    assert "was accepted already and cannot be withdrawn." in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.withdrawn_at is None
+    assert Membership.objects.filter(team=world.beta, user=world.lead).exists()
+
+
+def test_an_expired_invitation_is_left_as_it_is(manager_client: Client, world: World) -> None:
+    invitation = invite(world)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    response = manager_client.post(withdraw_url(invitation), follow=True)
+
+    assert "has expired; its link no longer works." in response.content.decode()
+    assert Invitation.objects.get(pk=invitation.pk).withdrawn_at is None
+
+
+@pytest.mark.parametrize("who", NOT_MANAGERS)
+def test_only_the_organisations_managers_may_withdraw(world: World, who: str) -> None:
+    invitation = invite(world)
+
+    response = logged_in(getattr(world, who)).post(withdraw_url(invitation))
+
+    assert response.status_code == 404
+    assert Invitation.objects.get(pk=invitation.pk).withdrawn_at is None
+
+
+def test_a_manager_cannot_withdraw_another_organisations_invitation(
+    manager_client: Client, world: World
+) -> None:
+    elsewhere = cycle_services.invitation_create(
+        team=world.gamma, email="x@example.com", invited_by=world.other_lead
+    )
+    # Neither through the other organisation's address nor through their own.
+    assert manager_client.post(withdraw_url(elsewhere)).status_code == 404
+    url = reverse("invitation_withdraw", args=[world.acme.pk, elsewhere.pk])
+    assert manager_client.post(url).status_code == 404
+    assert Invitation.objects.get(pk=elsewhere.pk).withdrawn_at is None
+
+
+def test_withdraw_takes_post_only(manager_client: Client, world: World) -> None:
+    invitation = invite(world)
+    assert manager_client.get(withdraw_url(invitation)).status_code == 405
+    assert Invitation.objects.get(pk=invitation.pk).withdrawn_at is None
 
 
 # Accepting

@@ -85,24 +85,15 @@ def measure(prepared: dict[str, Any], profile: str | None) -> None:
     import django
 
     django.setup()
-    from django.contrib.auth.decorators import login_required
-    from django.http import HttpRequest, HttpResponse
-    from django.urls import clear_url_caches, path
-
-    from cxmaturity import urls
+    from bench import floor
     from cxmaturity.wsgi import application
 
-    def signed_in_floor(request: HttpRequest) -> HttpResponse:
-        return HttpResponse("ok")
-
-    # Only in this process: the floor page is not part of the site.
-    urls.urlpatterns.append(path("bench-floor/", login_required(signed_in_floor)))
-    clear_url_caches()
+    floor.install()
 
     draft, submitted = prepared["draft"], prepared["submitted"]
     pages: dict[str, tuple[str, str, str]] = {
         "health": ("/health/", "", ""),
-        "signed-in floor": ("/bench-floor/", prepared["lead_session"], ""),
+        "signed-in floor": (floor.PATH, prepared["lead_session"], ""),
         "questionnaire": (f"/assessments/{draft}/sections/1/", prepared["lead_session"], ""),
         "section save": (
             f"/assessments/{draft}/sections/1/",

@@ -5,8 +5,10 @@ Serves the app with gunicorn (2 sync workers, DEBUG off) on a scratch SQLite
 database holding the shipped rubric and the demo data, and loads each URL
 with wrk on 127.0.0.1 for a fixed time. Every page is compared with
 /health/ (a minimal template page) measured by the same server in the same
-run, so the ratios hold on any machine. Two more sections time PDF action
-plan preparation and one download of a large cycle's raw answers as CSV.
+run, so the ratios hold on any machine. A bench-only signed-in page that does
+nothing (bench/floor.py) shows the most a signed-in page can reach. Two more
+sections time PDF action plan preparation and one download of a large
+cycle's raw answers as CSV.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ DURATION = os.environ.get("BENCH_DURATION", "3s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 BASE = f"http://127.0.0.1:{PORT}"
+FLOOR_PATH = "/bench-floor/"  # bench/floor.py's PATH, served through bench/wsgi.py
 # "A few seconds" for the raw answers of 10,000 assessments, to the last byte.
 EXPORT_TARGET_SECONDS = 10.0
 
@@ -184,7 +187,8 @@ def main() -> int:
             PYTHON,
             "-m",
             "gunicorn",
-            "cxmaturity.wsgi",
+            # The site plus the signed-in floor page (bench/floor.py).
+            "bench.wsgi",
             "-w",
             "2",
             "-b",
@@ -201,6 +205,8 @@ def main() -> int:
         draft, submitted = prepared["draft"], prepared["submitted"]
         cases = [
             Case("minimal page (/health/)", "/health/"),
+            # No target: the most any signed-in page can reach (session, user, middleware).
+            Case("signed-in floor (bench only)", FLOOR_PATH, prepared["lead_session"]),
             Case(
                 "questionnaire page",
                 f"/assessments/{draft}/sections/1/",

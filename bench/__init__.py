@@ -1,0 +1,1 @@
+"""``make bench`` and its helpers (run as scripts: python bench/run.py)."""

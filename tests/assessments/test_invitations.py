@@ -91,6 +91,16 @@ def test_the_email_is_written_in_the_managers_language(
     assert f"{expires.year}年{expires.month}月{expires.day}日" in mail.outbox[0].body
 
 
+def test_the_team_select_asks_for_a_choice_in_chinese_too(
+    manager_client: Client, world: World
+) -> None:
+    page = manager_client.get(list_url(world.acme), HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    html = page.content.decode()
+    assert '<option value="" selected>- 请选择 -</option>' in html
+    assert "Select an option" not in html
+
+
 def test_the_form_offers_the_organisations_teams_only(manager_client: Client, world: World) -> None:
     page = manager_client.get(list_url(world.acme)).content.decode()
     assert "Alpha support" in page and "Beta logistics" in page

@@ -15,6 +15,7 @@ from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.sessions.models import Session
 from django.contrib.staticfiles import finders
+from django.core import mail
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import reverse
@@ -207,6 +208,88 @@ def test_password_change_lets_the_new_password_log_in(world: World) -> None:
     assert client.get(reverse("home")).status_code == 200
     assert _logs_in("lead", NEW_PASSWORD)
     assert not _logs_in("lead", PASSWORD)
+
+
+# Forgotten passwords
+
+
+def _reset_link(body: str) -> str:
+    match = re.search(r"http://testserver(/accounts/reset/\S+/)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_the_login_page_offers_a_password_reset(client: Client) -> None:
+    page = client.get(reverse("login")).content.decode()
+    assert f'<a href="{reverse("password_reset")}">Forgot your password?</a>' in page
+
+
+def test_a_forgotten_password_is_reset_through_an_emailed_link(
+    client: Client, world: World
+) -> None:
+    User.objects.filter(pk=world.lead.pk).update(email="lead@example.com")
+    form = client.get(reverse("password_reset")).content.decode()
+    assert re.search(r'<label\s[^>]*for="id_email"', form)
+    assert "Django site admin" not in form
+
+    response = client.post(reverse("password_reset"), {"email": "LEAD@example.com"}, follow=True)
+
+    assert response.redirect_chain == [(reverse("password_reset_done"), 302)]
+    assert "Check your email" in response.content.decode()
+    (email,) = mail.outbox
+    assert email.to == ["lead@example.com"]
+    assert email.subject == "Choose a new password for CX maturity"
+    assert "the CX maturity account lead" in email.body
+
+    # The emailed link swaps its token for a session and shows the form.
+    response = client.get(_reset_link(email.body), follow=True)
+    page = response.content.decode()
+    assert "Choose a new password" in page
+    assert re.search(r'<label\s[^>]*for="id_new_password1"', page)
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("password_reset_complete"), 302)]
+    assert "Your new password is set." in response.content.decode()
+    assert _logs_in("lead", NEW_PASSWORD)
+    assert not _logs_in("lead", PASSWORD)
+
+    # Used once: the same link now explains itself and offers a new one.
+    page = Client().get(_reset_link(email.body), follow=True).content.decode()
+    assert "This link does not work any more" in page
+    assert f'href="{reverse("password_reset")}"' in page
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(client: Client, world: World) -> None:
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"}, follow=True)
+
+    assert response.redirect_chain == [(reverse("password_reset_done"), 302)]
+    assert "If an account uses that address" in response.content.decode()
+    assert not mail.outbox
+
+
+def test_a_bad_address_is_shown_next_to_the_field(client: Client, world: World) -> None:
+    response = client.post(reverse("password_reset"), {"email": "not-an-address"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Enter a valid email address." in page
+    assert 'aria-invalid="true"' in page
+    assert not mail.outbox
+
+
+def test_the_reset_email_is_written_in_the_users_language(client: Client, world: World) -> None:
+    User.objects.filter(pk=world.lead.pk).update(email="lead@example.com")
+
+    client.post(
+        reverse("password_reset"), {"email": "lead@example.com"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+
+    (email,) = mail.outbox
+    assert email.subject == "设置新的客户体验成熟度密码"
+    assert "打开以下链接设置新密码" in email.body
 
 
 def test_password_change_with_wrong_old_password_shows_error(world: World) -> None:

@@ -242,7 +242,7 @@ def test_a_forgotten_password_is_reset_through_an_emailed_link(
     assert "the CX maturity account lead" in email.body
 
     # The emailed link swaps its token for a session and shows the form.
-    response = client.get(_reset_link(email.body), follow=True)
+    response = client.get(_reset_link(str(email.body)), follow=True)
     page = response.content.decode()
     assert "Choose a new password" in page
     assert re.search(r'<label\s[^>]*for="id_new_password1"', page)
@@ -257,7 +257,7 @@ def test_a_forgotten_password_is_reset_through_an_emailed_link(
     assert not _logs_in("lead", PASSWORD)
 
     # Used once: the same link now explains itself and offers a new one.
-    page = Client().get(_reset_link(email.body), follow=True).content.decode()
+    page = Client().get(_reset_link(str(email.body)), follow=True).content.decode()
     assert "This link does not work any more" in page
     assert f'href="{reverse("password_reset")}"' in page
 

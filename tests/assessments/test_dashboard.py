@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import time
 from typing import Any
 
 import pytest
@@ -374,10 +373,8 @@ def test_dashboard_uses_a_fixed_number_of_queries(
 ) -> None:
     _bulk_organisation(world, teams=200, cycles=3)
 
-    started = time.monotonic()
     with django_assert_max_num_queries(16):
         response = manager_client.get(dashboard_url(world))
-    elapsed = time.monotonic() - started
 
     assert response.status_code == 200
     content = response.content.decode()
@@ -388,7 +385,6 @@ def test_dashboard_uses_a_fixed_number_of_queries(
     assert page_tables[HEATMAP][-1][0] == "Team 199"
     # Every team has results in the previous cycle too.
     assert len(page_tables["Level changes from Cycle 1 to 2026 H2"]) == 1 + 1 + 200
-    assert elapsed < 5, f"the dashboard of 200 teams took {elapsed:.1f}s"
 
 
 def test_chinese_dashboard_uses_chinese_punctuation(

@@ -1,4 +1,4 @@
-"""Forms for the manager workflows: open a cycle, invite a team lead, accept an invitation."""
+"""Forms for the manager workflows: open a cycle, add a team, invite a lead, join by invitation."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin, UsernameField
 from django.utils.translation import gettext_lazy as _
 
-from assessments.cycle_services import cycle_name_taken, cycle_slug
+from assessments.cycle_services import cycle_name_taken, name_slug, team_name_taken
 from assessments.models import Cycle, Membership, Organisation, Team
 from playbook.models import Framework
 
@@ -41,7 +41,7 @@ class CycleOpenForm(forms.Form):
 
     def clean_name(self) -> str:
         name: str = self.cleaned_data["name"].strip()
-        if not cycle_slug(name):
+        if not name_slug(name):
             raise forms.ValidationError(_("Use at least one letter or digit in the name."))
         if cycle_name_taken(organisation=self.organisation, name=name):
             raise forms.ValidationError(
@@ -55,6 +55,28 @@ class CycleOpenForm(forms.Form):
         if opens_on and closes_on and closes_on < opens_on:
             self.add_error("closes_on", _("The cycle cannot close before it opens."))
         return cleaned
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(
+        label=_("Team name"),
+        max_length=Team._meta.get_field("name").max_length,
+        help_text=_("As the team is known in the organisation, for example “Customer support”."),
+    )
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_name(self) -> str:
+        name: str = self.cleaned_data["name"].strip()
+        if not name_slug(name):
+            raise forms.ValidationError(_("Use at least one letter or digit in the name."))
+        if team_name_taken(organisation=self.organisation, name=name):
+            raise forms.ValidationError(
+                _("This organisation already has a team with this name."), code="unique"
+            )
+        return name
 
 
 class InvitationForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Manager workflows: open and close cycles, invite team leads, remind leads before a cycle closes.
+"""Manager workflows: open and close cycles, add teams, invite and remove team leads, remind leads.
 
 The writes are keyword-only functions, each in one transaction. Who may call
 them is the views' business (they 404 for anyone but the organisation's CX
@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.text import slugify
@@ -51,8 +51,8 @@ class CycleNameTaken(Exception):
     message = _("This organisation already has a cycle with this name.")
 
 
-def cycle_slug(name: str) -> str:
-    """The cycle's slug: ``slugify(name)``, plus a short digest for non-Latin names.
+def name_slug(name: str) -> str:
+    """A cycle's or a team's slug: ``slugify(name)``, plus a short digest for non-Latin names.
 
     "2026 上半年" and "2026 下半年" would both slugify to "2026"; the digest of
     the Unicode slug keeps them apart, and keeps the slug ASCII for the admin.
@@ -66,7 +66,7 @@ def cycle_slug(name: str) -> str:
 
 
 def cycle_name_taken(*, organisation: Organisation, name: str) -> bool:
-    return Cycle.objects.filter(organisation=organisation, slug=cycle_slug(name)).exists()
+    return Cycle.objects.filter(organisation=organisation, slug=name_slug(name)).exists()
 
 
 def cycles_with_counts(organisation: Organisation) -> QuerySet[Cycle]:
@@ -102,7 +102,7 @@ def cycle_open(
     (a second tab may have opened it since the form was checked).
     """
     frameworks = list(frameworks)
-    slug = cycle_slug(name)
+    slug = name_slug(name)
     with transaction.atomic():
         if Cycle.objects.filter(organisation=organisation, slug=slug).exists():
             raise CycleNameTaken
@@ -148,6 +148,62 @@ def cycle_reopen(*, cycle: Cycle, user: User) -> Cycle:
     reopened = _set_status(cycle, Cycle.Status.OPEN)
     logger.info("Cycle %s reopened by %s", cycle.pk, user.pk)
     return reopened
+
+
+# Teams
+
+
+class TeamNameTaken(Exception):
+    message = _("This organisation already has a team with this name.")
+
+
+def team_name_taken(*, organisation: Organisation, name: str) -> bool:
+    """A team of that name (in any case) or of the slug it would get."""
+    return (
+        Team.objects.filter(organisation=organisation)
+        .filter(Q(name__iexact=name) | Q(slug=name_slug(name)))
+        .exists()
+    )
+
+
+def teams_with_leads(organisation: Organisation) -> QuerySet[Team]:
+    """The organisation's teams by name, each with ``leads`` (memberships, users joined).
+
+    Two queries whatever the number of teams.
+    """
+    leads = (
+        Membership.objects.filter(role=Membership.Role.LEAD)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    return (
+        Team.objects.filter(organisation=organisation)
+        .prefetch_related(Prefetch("memberships", queryset=leads, to_attr="leads"))
+        .order_by("name")
+    )
+
+
+def team_create(*, organisation: Organisation, name: str, user: User) -> Team:
+    """Add a team to the organisation. Raises ``TeamNameTaken`` for a slug in use."""
+    try:
+        with transaction.atomic():
+            team = Team.objects.create(organisation=organisation, name=name, slug=name_slug(name))
+    except IntegrityError as error:
+        raise TeamNameTaken from error
+    logger.info("Team %s added at %s by %s", team.pk, organisation.slug, user.pk)
+    return team
+
+
+def lead_remove(*, membership: Membership, user: User) -> None:
+    """The lead no longer leads the team: their access ends, their assessments stay.
+
+    Removing someone who was removed already changes nothing.
+    """
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk, role=Membership.Role.LEAD).delete()
+    logger.info(
+        "Lead %s removed from team %s by %s", membership.user_id, membership.team_id, user.pk
+    )
 
 
 # Invitations

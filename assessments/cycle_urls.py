@@ -11,6 +11,12 @@ urlpatterns = [
     path("organisations/<int:pk>/cycles/new/", views.cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/close/", views.cycle_close, name="cycle_close"),
     path("cycles/<int:pk>/reopen/", views.cycle_reopen, name="cycle_reopen"),
+    path("organisations/<int:pk>/teams/", views.team_list, name="team_list"),
+    path(
+        "organisations/<int:pk>/leads/<int:membership_pk>/remove/",
+        views.lead_remove,
+        name="lead_remove",
+    ),
     path("organisations/<int:pk>/invitations/", views.invitation_list, name="invitation_list"),
     path(
         "organisations/<int:pk>/invitations/<int:invitation_pk>/withdraw/",

@@ -30,9 +30,10 @@ from assessments.cycle_forms import (
     CycleOpenForm,
     InvitationAcceptForm,
     InvitationForm,
+    TeamForm,
     username_suggestion,
 )
-from assessments.models import Invitation
+from assessments.models import Invitation, Membership
 
 
 def _get_invitation_for_token(token: str) -> Invitation | None:
@@ -96,6 +97,68 @@ def cycle_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         request, _("Cycle %(cycle)s is open again and takes answers.") % {"cycle": cycle.name}
     )
     return redirect("cycle_list", pk=cycle.organisation_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def team_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    organisation = get_organisation_for_manager(request, pk)
+    form = TeamForm(request.POST if request.method == "POST" else None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(
+                organisation=organisation, name=form.cleaned_data["name"], user=request.user
+            )
+        except services.TeamNameTaken as error:
+            form.add_error("name", str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Team %(team)s added. Invite its lead on the invitations page.")
+                % {"team": team.name},
+            )
+            return redirect("team_list", pk=organisation.pk)
+    return render(
+        request,
+        "cycles/team_list.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "teams": services.teams_with_leads(organisation),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def lead_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    """GET asks to confirm; POST removes the lead from the team."""
+    organisation = get_organisation_for_manager(request, pk)
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "team"),
+        pk=membership_pk,
+        role=Membership.Role.LEAD,
+        team__organisation=organisation,
+    )
+    team = membership.team
+    assert team is not None  # a lead's membership always has its team (a check constraint)
+    if request.method == "POST":
+        services.lead_remove(membership=membership, user=request.user)
+        messages.success(
+            request,
+            _("%(user)s no longer leads %(team)s. Their assessments are kept.")
+            % {
+                "user": membership.user.get_full_name() or membership.user.get_username(),
+                "team": team.name,
+            },
+        )
+        return redirect("team_list", pk=organisation.pk)
+    return render(
+        request,
+        "cycles/lead_remove.html",
+        {"organisation": organisation, "membership": membership},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

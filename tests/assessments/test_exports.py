@@ -187,6 +187,25 @@ def test_scores_leave_score_and_level_empty_without_enough_answers(
     ]
 
 
+@pytest.mark.parametrize(
+    ("time_zone", "shown"),
+    [("UTC", "2026-05-04 09:30:15"), ("Asia/Shanghai", "2026-05-04 17:30:15")],
+)
+def test_answers_csv_shows_when_each_answer_was_saved_to_the_second(
+    manager_client: Client, answered: World, settings: Any, time_zone: str, shown: str
+) -> None:
+    """Saved times come from the database as text; both files show them to the second
+    (microseconds dropped, not rounded), in the site's time zone."""
+    Answer.objects.update(updated_at=SAVED_AT.replace(microsecond=987654))
+    settings.TIME_ZONE = time_zone
+
+    rows = csv_rows(manager_client.get(export_url("answers", answered.cycle, "csv")))
+    xlsx = xlsx_rows(manager_client.get(export_url("answers", answered.cycle, "xlsx")))
+
+    assert {row[-1] for row in rows[1:]} == {shown}
+    assert {row[-1] for row in xlsx[1:]} == {datetime.datetime.fromisoformat(shown)}
+
+
 def test_answers_csv_has_a_row_per_answer_with_notes(
     manager_client: Client, answered: World, settings: Any
 ) -> None:

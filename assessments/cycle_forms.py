@@ -3,16 +3,46 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin, UsernameField
 from django.utils.translation import gettext_lazy as _
 
-from assessments.cycle_services import cycle_name_taken, name_slug, team_name_taken
+from assessments.cycle_services import (
+    CycleNameTaken,
+    TeamNameTaken,
+    cycle_name_taken,
+    name_slug,
+    team_name_taken,
+)
 from assessments.models import Cycle, Membership, Organisation, Team
 from playbook.models import Framework
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def new_name(
+    value: str,
+    *,
+    organisation: Organisation,
+    taken: Callable[..., bool],
+    taken_message: StrOrPromise,
+) -> str:
+    """A name for a new cycle or team: stripped, with a letter or digit, not in use.
+
+    ``taken(organisation=..., name=...)`` says whether the organisation has one.
+    """
+    name = value.strip()
+    if not name_slug(name):
+        raise forms.ValidationError(_("Use at least one letter or digit in the name."))
+    if taken(organisation=organisation, name=name):
+        raise forms.ValidationError(taken_message, code="unique")
+    return name
+
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATE_ERRORS = {"invalid": _("Enter a date such as 2026-09-30.")}
@@ -40,14 +70,12 @@ class CycleOpenForm(forms.Form):
         self.organisation = organisation
 
     def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"].strip()
-        if not name_slug(name):
-            raise forms.ValidationError(_("Use at least one letter or digit in the name."))
-        if cycle_name_taken(organisation=self.organisation, name=name):
-            raise forms.ValidationError(
-                _("This organisation already has a cycle with this name."), code="unique"
-            )
-        return name
+        return new_name(
+            self.cleaned_data["name"],
+            organisation=self.organisation,
+            taken=cycle_name_taken,
+            taken_message=CycleNameTaken.message,
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -69,14 +97,12 @@ class TeamForm(forms.Form):
         self.organisation = organisation
 
     def clean_name(self) -> str:
-        name: str = self.cleaned_data["name"].strip()
-        if not name_slug(name):
-            raise forms.ValidationError(_("Use at least one letter or digit in the name."))
-        if team_name_taken(organisation=self.organisation, name=name):
-            raise forms.ValidationError(
-                _("This organisation already has a team with this name."), code="unique"
-            )
-        return name
+        return new_name(
+            self.cleaned_data["name"],
+            organisation=self.organisation,
+            taken=team_name_taken,
+            taken_message=TeamNameTaken.message,
+        )
 
 
 class InvitationForm(forms.Form):

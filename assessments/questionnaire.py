@@ -24,7 +24,7 @@ class AnswerValues(NamedTuple):
     note: str
 
 
-def is_answered(question: Question, answer: AnswerValues | Answer | None) -> bool:
+def is_answered(question: Question, answer: AnswerValues | None) -> bool:
     """A choice (including "not sure") or non-blank text; a note alone is not an answer."""
     if answer is None:
         return False

@@ -31,6 +31,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench import floor  # noqa: E402 (the path above; no Django set-up needed to import it)
+
 PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 # Each page is loaded ROUNDS times for DURATION, the pages taking turns, and
@@ -41,7 +44,6 @@ DURATION = os.environ.get("BENCH_DURATION", "3s")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 BASE = f"http://127.0.0.1:{PORT}"
-FLOOR_PATH = "/bench-floor/"  # bench/floor.py's PATH, served through bench/wsgi.py
 # "A few seconds" for the raw answers of 10,000 assessments, to the last byte.
 EXPORT_TARGET_SECONDS = 10.0
 
@@ -206,7 +208,7 @@ def main() -> int:
         cases = [
             Case("minimal page (/health/)", "/health/"),
             # No target: the most any signed-in page can reach (session, user, middleware).
-            Case("signed-in floor (bench only)", FLOOR_PATH, prepared["lead_session"]),
+            Case("signed-in floor (bench only)", floor.PATH, prepared["lead_session"]),
             Case(
                 "questionnaire page",
                 f"/assessments/{draft}/sections/1/",

@@ -8,6 +8,7 @@ would). Signing in, permissions and ``is_active`` stay Django's.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.contrib.auth.backends import ModelBackend
@@ -22,7 +23,9 @@ class UserBackend(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
+@functools.cache
 def _user_query(using: str) -> str:
+    """The SELECT for one database, built once per process (it is on every request's path)."""
     quote = connections[using].ops.quote_name
     columns = ", ".join(quote(str(field.column)) for field in User._meta.concrete_fields)
     return f"SELECT {columns} FROM {quote(User._meta.db_table)} WHERE {quote('id')} = %s"

@@ -24,6 +24,7 @@ from assessments.models import (
     can_see_action_plan,
     can_see_team,
 )
+from cxmaturity.prepared import PreparedQuery
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -39,18 +40,32 @@ def managed_organisation_ids(user: Any) -> QuerySet[Membership, Any]:
     )
 
 
+# Their own assessment needs no respondent or organisation joined in: the
+# questionnaire pages, the busiest, show neither.
+_OWN_ASSESSMENT = PreparedQuery(
+    lambda pk: Assessment.objects.select_related("team", "cycle").filter(pk=pk)
+)
+_ASSESSMENT = PreparedQuery(
+    lambda pk: Assessment.objects.select_related(
+        "team__organisation", "cycle", "respondent"
+    ).filter(pk=pk)
+)
+_ACTION_PLAN = PreparedQuery(
+    lambda pk: ActionPlan.objects.select_related("team", "cycle").filter(pk=pk)
+)
+
+
 def get_assessment_for_user(request: HttpRequest, pk: int, *, own: bool = False) -> Assessment:
     """An assessment the user may see (``own``: one they answer themselves), else 404.
 
     The rule is ``Assessment.objects.visible_to``, checked in Python against the
     user's memberships: the busiest pages then run one simple query here.
     """
-    # Their own assessment needs no respondent or organisation joined in: the
-    # questionnaire pages, the busiest, show neither.
-    related = ("team", "cycle") if own else ("team__organisation", "cycle", "respondent")
-    assessment = get_object_or_404(Assessment.objects.select_related(*related), pk=pk)
-    if not can_see_team(request.user, assessment.team) or (
-        own and assessment.respondent_id != request.user.pk
+    assessment = (_OWN_ASSESSMENT if own else _ASSESSMENT).first(pk=pk)
+    if (
+        assessment is None
+        or not can_see_team(request.user, assessment.team)
+        or (own and assessment.respondent_id != request.user.pk)
     ):
         raise Http404
     if own:
@@ -64,8 +79,12 @@ def get_action_plan_for_user(request: HttpRequest, pk: int, *, ready: bool = Fal
     Checked in Python against the user's memberships, like assessments: a
     download then costs one simple query besides them.
     """
-    action_plan = get_object_or_404(ActionPlan.objects.select_related("team", "cycle"), pk=pk)
-    if (ready and not action_plan.is_ready) or not can_see_action_plan(request.user, action_plan):
+    action_plan = _ACTION_PLAN.first(pk=pk)
+    if (
+        action_plan is None
+        or (ready and not action_plan.is_ready)
+        or not can_see_action_plan(request.user, action_plan)
+    ):
         raise Http404
     return action_plan
 

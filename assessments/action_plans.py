@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from assessments.fingerprint import action_plan_fingerprint
 from assessments.models import ActionPlan, Assessment, Cycle, Team
 from assessments.results import assessment_result, team_result
+from cxmaturity.prepared import PreparedQuery
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +111,13 @@ def current_action_plan(
     )
 
 
+_PLANS_BY_FINGERPRINT = PreparedQuery(
+    lambda fingerprint, language: ActionPlan.objects.filter(
+        input_hash=fingerprint, language=language
+    )
+)
+
+
 def action_plan_for_fingerprint(
     subject: Subject, *, language: str, fingerprint: str
 ) -> ActionPlan | None:
@@ -119,7 +127,7 @@ def action_plan_for_fingerprint(
     fingerprint already covers the subject's rows, and every condition more
     cost the results page a tenth of a millisecond to build.
     """
-    for plan in ActionPlan.objects.filter(input_hash=fingerprint, language=language):
+    for plan in _PLANS_BY_FINGERPRINT(fingerprint=fingerprint, language=language):
         if subject.is_subject_of(plan):
             return plan
     return None

@@ -9,6 +9,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cxmaturity.prepared import PreparedQuery
 from playbook.models import ActionStep, Choice, Framework, Question, RubricVersion
 
 NOTE_MAX_LENGTH = 2000
@@ -164,6 +165,11 @@ class Membership(models.Model):
     natural_key.dependencies = ["assessments.team"]  # type: ignore[attr-defined]
 
 
+_MEMBERSHIPS = PreparedQuery(
+    lambda user: Membership.objects.filter(user=user).select_related("organisation")
+)
+
+
 def memberships_of(user: Any) -> list[Membership]:
     """The user's memberships with their organisations, read once per request.
 
@@ -174,7 +180,7 @@ def memberships_of(user: Any) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, "_cx_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        cached = _MEMBERSHIPS(user=user.pk)
         user._cx_memberships = cached
     return cached
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from assessments.models import Answer, Assessment
+from cxmaturity.prepared import PreparedQuery
 from playbook.models import Element, Question
 from playbook.versions import Rubric, rubric_for_cycle
 
@@ -94,6 +95,18 @@ class Questionnaire:
         return None
 
 
+_ANSWERS = PreparedQuery(
+    lambda assessment: Answer.objects.filter(assessment=assessment).values_list(
+        *AnswerValues._fields
+    )
+)
+_ELEMENT_ANSWERS = PreparedQuery(
+    lambda assessment, element: Answer.objects.filter(
+        assessment=assessment, question__element=element
+    ).values_list(*AnswerValues._fields)
+)
+
+
 def load_questionnaire(assessment: Assessment, *, only_section: int | None = None) -> Questionnaire:
     """The cycle's rubric (pinned: no query once cached; live: three) and the answers (one).
 
@@ -108,17 +121,14 @@ def load_questionnaire(assessment: Assessment, *, only_section: int | None = Non
             (element for element in rubric.elements if questions[element.pk]), 1
         )
     ]
-    answer_rows = Answer.objects.filter(assessment=assessment)
-    if only_section is not None:
-        if not 1 <= only_section <= len(sections):
-            answer_rows = answer_rows.none()
-        else:
-            section_questions = sections[only_section - 1].questions
-            answer_rows = answer_rows.filter(question__in=section_questions)
-    answers = {
-        row[0]: AnswerValues(*row)
-        for row in answer_rows.values_list("question_id", "choice_id", "text", "note")
-    }
+    if only_section is None:
+        answer_rows = _ANSWERS(assessment=assessment.pk)
+    elif 1 <= only_section <= len(sections):
+        element = sections[only_section - 1].element
+        answer_rows = _ELEMENT_ANSWERS(assessment=assessment.pk, element=element.pk)
+    else:
+        answer_rows = []
+    answers = {row[0]: AnswerValues(*row) for row in answer_rows}
     for section in sections:
         section.answers = answers
     return Questionnaire(assessment=assessment, sections=sections, answers=answers, rubric=rubric)

@@ -1,0 +1,118 @@
+"""Prepared queries return what their QuerySet returns, compiled once per connection."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.db.models import QuerySet
+
+from assessments.models import Membership, Team
+from cxmaturity.prepared import PreparedQuery
+from tests.conftest import World
+
+
+def test_rows_are_the_querysets_with_related_objects_in_one_query(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    memberships = PreparedQuery(
+        lambda user: Membership.objects.filter(user=user).select_related("team__organisation")
+    )
+    expected = list(Membership.objects.filter(user=world.lead).select_related("team__organisation"))
+
+    with django_assert_num_queries(1):
+        rows = memberships(user=world.lead.pk)
+        names = [(row.team.name, row.team.organisation.name) for row in rows]  # type: ignore[union-attr]
+
+    assert rows == expected
+    assert names == [("Alpha support", "Acme")]
+
+
+def test_each_call_runs_with_its_own_values(world: World) -> None:
+    team = PreparedQuery(lambda pk: Team.objects.filter(pk=pk))
+
+    assert team.first(pk=world.alpha.pk) == world.alpha
+    assert team.first(pk=world.gamma.pk) == world.gamma
+    assert team.first(pk=0) is None
+    assert team(pk=world.beta.pk) == [world.beta]
+
+
+def test_text_values_and_several_values(world: World) -> None:
+    team = PreparedQuery(
+        lambda organisation, slug: Team.objects.filter(organisation=organisation, slug=slug)
+    )
+
+    assert team.first(organisation=world.acme.pk, slug="beta") == world.beta
+    # The slug belongs to another organisation: both values reach the SQL.
+    assert team.first(organisation=world.acme.pk, slug="gamma") is None
+    assert team.first(organisation=str(world.globex.pk), slug="gamma") == world.gamma
+
+
+def test_value_rows_are_converted_as_the_queryset_converts_them(world: World) -> None:
+    def build(organisation: int) -> QuerySet[Any, Any]:
+        return (
+            Team.objects.filter(organisation=organisation)
+            .order_by("slug")
+            .values_list("slug", "organisation__cycles__opens_on")
+        )
+
+    rows = PreparedQuery(build)(organisation=world.acme.pk)
+
+    assert rows == list(build(world.acme.pk))
+    assert rows == [("alpha", world.cycle.opens_on), ("beta", world.cycle.opens_on)]
+    assert isinstance(rows[0][1], datetime.date)
+
+
+def test_the_queryset_is_built_and_compiled_once(world: World) -> None:
+    built: list[int] = []
+
+    def build(pk: int) -> QuerySet[Team, Team]:
+        built.append(pk)
+        return Team.objects.filter(pk=pk)
+
+    team = PreparedQuery(build)
+    team(pk=world.alpha.pk)
+    times_after_first_call = len(built)
+    team(pk=world.beta.pk)
+    team(pk=world.gamma.pk)
+
+    assert len(built) == times_after_first_call
+    assert world.alpha.pk not in built  # only stand-ins went through the QuerySet
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_threads_connection_gets_its_own_compiled_query(world: World) -> None:
+    team = PreparedQuery(lambda pk: Team.objects.filter(pk=pk))
+    assert team.first(pk=world.alpha.pk) == world.alpha
+    found: list[Team | None] = []
+
+    def other_thread() -> None:
+        try:
+            found.append(team.first(pk=world.beta.pk))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other_thread)
+    thread.start()
+    thread.join()
+
+    assert found == [world.beta]
+    assert team.first(pk=world.gamma.pk) == world.gamma
+
+
+def test_a_value_the_query_transforms_is_refused(world: World) -> None:
+    by_name = PreparedQuery(lambda name: Team.objects.filter(name__icontains=name))
+
+    with pytest.raises(ImproperlyConfigured, match="name"):
+        by_name(name="alpha")
+
+
+def test_the_values_must_match_the_parameters(world: World) -> None:
+    team = PreparedQuery(lambda pk: Team.objects.filter(pk=pk))
+
+    with pytest.raises(TypeError):
+        team(id=world.alpha.pk)

@@ -171,7 +171,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "cxmaturity.static_storage.StaticFilesStorage"
         )
     },
 }

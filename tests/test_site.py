@@ -21,6 +21,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments.models import Assessment
 from tests.conftest import World, logged_in
 from tests.factories import PASSWORD
 
@@ -407,6 +408,24 @@ def test_the_kept_headers_forms_carry_this_requests_csrf_token(world: World) -> 
     token = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[-1]
     assert client.post(reverse("logout"), {"csrfmiddlewaretoken": token}).status_code == 302
     assert SESSION_KEY not in client.session
+
+
+def test_a_page_signs_all_its_forms_with_one_token(world: World) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.lead)
+    assessment = Assessment.objects.create(
+        team=world.alpha, cycle=world.cycle, respondent=world.lead
+    )
+    page = client.get(reverse("assessment_section", args=[assessment.pk, 1])).content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+
+    # The header's forms (language, sign out) and the section's form.
+    assert len(tokens) >= 3 and len(set(tokens)) == 1
+    response = client.post(
+        reverse("assessment_section", args=[assessment.pk, 1]),
+        {"action": "stay", "csrfmiddlewaretoken": tokens[0]},
+    )
+    assert response.status_code == 302
 
 
 def test_base_renders_without_a_request(db: None) -> None:

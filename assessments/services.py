@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from assessments.forms import SectionAnswer
 from assessments.models import Answer, Assessment, Cycle, Team
 from assessments.questionnaire import load_questionnaire
+from cxmaturity.prepared import PreparedUpsert
 from playbook.models import Question
 
 
@@ -63,6 +64,14 @@ def assessment_start(*, team: Team, cycle: Cycle, respondent: User) -> Assessmen
         return assessment
 
 
+# A section's answers, new or changed, in one statement compiled once.
+_upsert_answers = PreparedUpsert(
+    Answer,
+    unique_fields=["assessment", "question"],
+    update_fields=["choice", "text", "note", "updated_at"],
+)
+
+
 def assessment_save_section(
     *, assessment: Assessment, section_answers: Sequence[SectionAnswer]
 ) -> Assessment:
@@ -87,23 +96,19 @@ def assessment_save_section(
         emptied = [answer.question.pk for answer in section_answers if answer.is_empty]
         if emptied:
             Answer.objects.filter(assessment=assessment, question_id__in=emptied).delete()
-        if filled:
-            Answer.objects.bulk_create(
-                [
-                    Answer(
-                        assessment=assessment,
-                        question=answer.question,
-                        choice=answer.choice,
-                        text=answer.text,
-                        note=answer.note,
-                        updated_at=now,
-                    )
-                    for answer in filled
-                ],
-                update_conflicts=True,
-                unique_fields=["assessment", "question"],
-                update_fields=["choice", "text", "note", "updated_at"],
-            )
+        _upsert_answers(
+            [
+                Answer(
+                    assessment=assessment,
+                    question=answer.question,
+                    choice=answer.choice,
+                    text=answer.text,
+                    note=answer.note,
+                    updated_at=now,
+                )
+                for answer in filled
+            ]
+        )
         assessment.updated_at = now
         return assessment
 

@@ -20,15 +20,17 @@ from __future__ import annotations
 import inspect
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import QuerySet
-from django.db.models.sql.compiler import SQLCompiler
+from django.db.models import Field, Model, QuerySet
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 
 # A number no id, count or stored text of this project takes.
 STAND_IN_BASE = -(2**61)
@@ -125,6 +127,72 @@ class PreparedQuery[RowT]:
         columns = [column[0] for column in compiler.select[0 : compiler.col_count]]
         converters = compiler.get_converters(columns)
         return _Compiled(queryset, compiler, sql, tuple(params), slots, converters)
+
+
+class PreparedUpsert[ModelT: Model]:
+    """``bulk_create(objs, update_conflicts=True, ...)``, compiled once per connection.
+
+    Django compiles the INSERT ... ON CONFLICT ... DO UPDATE statement anew for
+    every call (and every number of rows). This compiles the one-row statement
+    once and sends the rows with ``executemany``, each value prepared by that
+    same compiler as ``bulk_create`` prepares it (``pre_save``, then the
+    field's ``get_db_prep_save``). The objects are not changed (no ids set).
+    """
+
+    def __init__(
+        self,
+        model: type[ModelT],
+        *,
+        unique_fields: Sequence[str],
+        update_fields: Sequence[str],
+    ) -> None:
+        self._model = model
+        self._unique_fields = tuple(unique_fields)
+        self._update_fields = tuple(update_fields)
+        self._compiled: weakref.WeakKeyDictionary[
+            BaseDatabaseWrapper, tuple[SQLInsertCompiler, str, list[Field[Any, Any]]]
+        ] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, objs: Sequence[ModelT]) -> None:
+        if not objs:
+            return
+        connection = connections[router.db_for_write(self._model)]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compile(connection, objs[0])
+            with self._lock:
+                self._compiled[connection] = compiled
+        compiler, sql, fields = compiled
+        rows = [
+            [compiler.prepare_value(field, compiler.pre_save_val(field, obj)) for field in fields]
+            for obj in objs
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+
+    def _compile(
+        self, connection: BaseDatabaseWrapper, example: ModelT
+    ) -> tuple[SQLInsertCompiler, str, list[Field[Any, Any]]]:
+        options = self._model._meta
+        # As bulk_create's: every stored column but the generated id.
+        fields = [
+            field
+            for field in options.concrete_fields
+            if not field.generated and field is not options.pk
+        ]
+        query = InsertQuery(
+            self._model,
+            on_conflict=OnConflict.UPDATE,
+            update_fields=[options.get_field(name) for name in self._update_fields],
+            unique_fields=[options.get_field(name) for name in self._unique_fields],
+        )
+        query.insert_values(fields, [example])
+        compiler = query.get_compiler(connection=connection)
+        statements = compiler.as_sql()
+        if len(statements) != 1:
+            raise ImproperlyConfigured(f"{self._model.__name__}: one INSERT statement expected")
+        return compiler, statements[0][0], fields
 
 
 def _bound(compiled: _Compiled, params: tuple[Any, ...]) -> QuerySet[Any, Any]:

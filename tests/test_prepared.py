@@ -1,4 +1,5 @@
-"""Prepared queries return what their QuerySet returns, compiled once per connection."""
+"""Prepared queries return what their QuerySet returns, compiled once per connection;
+prepared upserts store what bulk_create would."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
 
-from assessments.models import Membership, Team
-from cxmaturity.prepared import PreparedQuery
+from assessments.models import Answer, Assessment, Membership, Team
+from cxmaturity.prepared import PreparedQuery, PreparedUpsert
+from playbook.models import Choice, Question
 from tests.conftest import World
 
 
@@ -116,3 +118,47 @@ def test_the_values_must_match_the_parameters(world: World) -> None:
 
     with pytest.raises(TypeError):
         team(id=world.alpha.pk)
+
+
+def test_upsert_inserts_new_rows_and_updates_existing_ones_in_one_query(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    assessment = Assessment.objects.create(
+        team=world.alpha, cycle=world.cycle, respondent=world.lead
+    )
+    other = Assessment.objects.create(team=world.beta, cycle=world.cycle, respondent=world.lead2)
+    choice = Choice.objects.filter(question__element__framework=world.framework).first()
+    assert choice is not None
+    second = choice.question
+    first, third = Question.objects.filter(element__framework=world.framework).exclude(
+        pk=second.pk
+    )[:2]
+    Answer.objects.create(assessment=assessment, question=first, text="old", note="old note")
+    Answer.objects.create(assessment=other, question=first, text="other team's")
+    upsert = PreparedUpsert(
+        Answer,
+        unique_fields=["assessment", "question"],
+        update_fields=["choice", "text", "note", "updated_at"],
+    )
+
+    with django_assert_num_queries(1):
+        upsert(
+            [
+                Answer(assessment=assessment, question=first, text="new", note=""),
+                Answer(assessment=assessment, question=second, choice=choice, note="why"),
+            ]
+        )
+    upsert([Answer(assessment=assessment, question=third, text="later")])
+    upsert([])
+
+    stored = {
+        answer.question_id: (answer.choice_id, answer.text, answer.note)
+        for answer in Answer.objects.filter(assessment=assessment)
+    }
+    assert stored == {
+        first.pk: (None, "new", ""),
+        second.pk: (choice.pk, "", "why"),
+        third.pk: (None, "later", ""),
+    }
+    assert Answer.objects.get(assessment=other).text == "other team's"
+    assert Answer.objects.filter(updated_at__isnull=True).count() == 0

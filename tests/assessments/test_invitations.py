@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
 
 import pytest
@@ -131,8 +132,26 @@ def test_list_shows_pending_accepted_and_expired_invitations(
         "withdrawn@example.com": "Withdrawn",
     }
     page = response.content.decode()
-    assert "Accepted on" in page and "by lead" in page
+    assert "Expiry, acceptance or withdrawal" in page
+    rows_html = {email: _row(page, email) for email in rows}
+    assert "Accepted on" in rows_html["accepted@example.com"]
+    assert "by lead" in rows_html["accepted@example.com"]
+    assert "Withdrawn on" in rows_html["withdrawn@example.com"]
+    assert "Expired on" in rows_html["expired@example.com"]
+    assert "Expires on" in rows_html["pending@example.com"]
     assert "elsewhere@example.com" not in page
+
+    page = manager_client.get(list_url(world.acme), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese = page.content.decode()
+    assert "到期、接受或撤回" in chinese
+    assert re.search(r"已于 .+ 过期", _row(chinese, "expired@example.com"))
+    assert re.search(r"将于 .+ 过期", _row(chinese, "pending@example.com"))
+
+
+def _row(page: str, email: str) -> str:
+    """The table row of the invitation sent to ``email``."""
+    start = page.index(f'<th scope="row">{email}</th>')
+    return page[start : page.index("</tr>", start)]
 
 
 @pytest.mark.parametrize(

@@ -141,8 +141,9 @@ def test_list_shows_pending_accepted_and_expired_invitations(
     assert "Expires on" in rows_html["pending@example.com"]
     assert "elsewhere@example.com" not in page
 
-    page = manager_client.get(list_url(world.acme), HTTP_ACCEPT_LANGUAGE="zh-hans")
-    chinese = page.content.decode()
+    chinese = manager_client.get(
+        list_url(world.acme), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
     assert "到期、接受或撤回" in chinese
     assert re.search(r"已于 .+ 过期", _row(chinese, "expired@example.com"))
     assert re.search(r"将于 .+ 过期", _row(chinese, "pending@example.com"))

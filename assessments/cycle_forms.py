@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -92,15 +93,19 @@ class TeamForm(forms.Form):
         help_text=_("As the team is known in the organisation, for example “Customer support”."),
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, team: Team | None = None, **kwargs: Any
+    ) -> None:
+        """``team``: the team being renamed, whose own name does not count as taken."""
         super().__init__(*args, **kwargs)
         self.organisation = organisation
+        self.team = team
 
     def clean_name(self) -> str:
         return new_name(
             self.cleaned_data["name"],
             organisation=self.organisation,
-            taken=team_name_taken,
+            taken=functools.partial(team_name_taken, team=self.team),
             taken_message=TeamNameTaken.message,
         )
 

@@ -157,13 +157,12 @@ class TeamNameTaken(Exception):
     message = _("This organisation already has a team with this name.")
 
 
-def team_name_taken(*, organisation: Organisation, name: str) -> bool:
-    """A team of that name (in any case) or of the slug it would get."""
-    return (
-        Team.objects.filter(organisation=organisation)
-        .filter(Q(name__iexact=name) | Q(slug=name_slug(name)))
-        .exists()
-    )
+def team_name_taken(*, organisation: Organisation, name: str, team: Team | None = None) -> bool:
+    """A team of that name (in any case) or of the slug it would get; ``team`` itself aside."""
+    teams = Team.objects.filter(organisation=organisation)
+    if team is not None:
+        teams = teams.exclude(pk=team.pk)
+    return teams.filter(Q(name__iexact=name) | Q(slug=name_slug(name))).exists()
 
 
 def teams_with_leads(organisation: Organisation) -> QuerySet[Team]:
@@ -191,6 +190,23 @@ def team_create(*, organisation: Organisation, name: str, user: User) -> Team:
     except IntegrityError as error:
         raise TeamNameTaken from error
     logger.info("Team %s added at %s by %s", team.pk, organisation.slug, user.pk)
+    return team
+
+
+def team_rename(*, team: Team, name: str, user: User) -> Team:
+    """Give the team a new name (and the slug that goes with it). Raises ``TeamNameTaken``.
+
+    Its assessments, results, action items and plans stay the team's; pages
+    and new plans show the new name.
+    """
+    old_name = team.name
+    team.name, team.slug = name, name_slug(name)
+    try:
+        with transaction.atomic():
+            team.save(update_fields=["name", "slug"])
+    except IntegrityError as error:
+        raise TeamNameTaken from error
+    logger.info("Team %s renamed from %r to %r by %s", team.pk, old_name, name, user.pk)
     return team
 
 

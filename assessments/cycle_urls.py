@@ -13,6 +13,11 @@ urlpatterns = [
     path("cycles/<int:pk>/reopen/", views.cycle_reopen, name="cycle_reopen"),
     path("organisations/<int:pk>/teams/", views.team_list, name="team_list"),
     path(
+        "organisations/<int:pk>/teams/<int:team_pk>/rename/",
+        views.team_rename,
+        name="team_rename",
+    ),
+    path(
         "organisations/<int:pk>/leads/<int:membership_pk>/remove/",
         views.lead_remove,
         name="lead_remove",

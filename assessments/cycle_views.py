@@ -33,7 +33,7 @@ from assessments.cycle_forms import (
     TeamForm,
     username_suggestion,
 )
-from assessments.models import Invitation, Membership
+from assessments.models import Invitation, Membership, Team
 
 
 def _get_invitation_for_token(token: str) -> Invitation | None:
@@ -126,6 +126,37 @@ def team_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "teams": services.teams_with_leads(organisation),
         },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+def team_rename(request: AuthenticatedHttpRequest, pk: int, team_pk: int) -> HttpResponse:
+    organisation = get_organisation_for_manager(request, pk)
+    team = get_object_or_404(Team, pk=team_pk, organisation=organisation)
+    old_name = team.name
+    form = TeamForm(
+        request.POST if request.method == "POST" else None,
+        organisation=organisation,
+        team=team,
+        initial={"name": team.name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_rename(team=team, name=form.cleaned_data["name"], user=request.user)
+        except services.TeamNameTaken as error:
+            form.add_error("name", str(error.message))
+        else:
+            messages.success(
+                request,
+                _("Team %(old)s is now called %(new)s.") % {"old": old_name, "new": team.name},
+            )
+            return redirect("team_list", pk=organisation.pk)
+    return render(
+        request,
+        "cycles/team_rename.html",
+        {"organisation": organisation, "team": team, "old_name": old_name, "form": form},
         status=400 if form.is_bound else 200,
     )
 

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from assessments import cycle_services
 from assessments.models import Assessment, Membership, Organisation, Team
 from tests.conftest import World, logged_in
 
@@ -214,3 +215,117 @@ def test_the_teams_page_speaks_chinese(manager_client: Client, world: World) -> 
     html = page.content.decode()
     assert "添加团队" in html
     assert "移除" in html
+
+
+# Renaming a team
+
+
+def rename_url(team: Team) -> str:
+    return reverse("team_rename", args=[team.organisation_id, team.pk])
+
+
+def test_manager_renames_a_team_which_keeps_its_leads_and_assessments(
+    manager_client: Client, world: World
+) -> None:
+    assessment = Assessment.objects.create(
+        team=world.alpha, cycle=world.cycle, respondent=world.lead
+    )
+    form_page = manager_client.get(rename_url(world.alpha)).content.decode()
+    assert "<h1>Rename Alpha support</h1>" in form_page
+    assert 'value="Alpha support"' in form_page
+    list_page = manager_client.get(teams_url(world.acme)).content.decode()
+    assert f'href="{rename_url(world.alpha)}" aria-label="Rename Alpha support"' in list_page
+
+    response = manager_client.post(
+        rename_url(world.alpha), {"name": "  Customer care "}, follow=True
+    )
+
+    page = response.content.decode()
+    assert "Team Alpha support is now called Customer care." in page
+    assert "Customer care" in page and "Alpha support" not in page.split("</h1>", 1)[1]
+    world.alpha.refresh_from_db()
+    assert (world.alpha.name, world.alpha.slug) == ("Customer care", "customer-care")
+    assert lead_membership(world).team == world.alpha
+    assessment.refresh_from_db()
+    assert assessment.team_id == world.alpha.pk
+    lead_home = logged_in(world.lead).get(reverse("home")).content.decode()
+    assert "Customer care" in lead_home and "Alpha support" not in lead_home
+
+
+def test_a_team_may_change_the_case_of_its_own_name(manager_client: Client, world: World) -> None:
+    response = manager_client.post(rename_url(world.alpha), {"name": "ALPHA SUPPORT"})
+
+    assert response.status_code == 302
+    world.alpha.refresh_from_db()
+    assert world.alpha.name == "ALPHA SUPPORT"
+
+
+@pytest.mark.parametrize(
+    ("name", "error"),
+    [
+        ("", "This field is required."),
+        ("!!!", "Use at least one letter or digit in the name."),
+        ("beta LOGISTICS", "This organisation already has a team with this name."),
+        ("Beta", "This organisation already has a team with this name."),  # beta's slug
+    ],
+)
+def test_a_bad_new_name_is_shown_next_to_the_field_and_nothing_changes(
+    manager_client: Client, world: World, name: str, error: str
+) -> None:
+    response = manager_client.post(rename_url(world.alpha), {"name": name})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert error in page
+    assert 'aria-invalid="true"' in page
+    assert "The team was not renamed." in page
+    assert "<h1>Rename Alpha support</h1>" in page
+    world.alpha.refresh_from_db()
+    assert (world.alpha.name, world.alpha.slug) == ("Alpha support", "alpha")
+
+
+def test_a_team_can_take_a_chinese_name(manager_client: Client, world: World) -> None:
+    response = manager_client.post(
+        rename_url(world.alpha), {"name": "客户服务部"}, HTTP_ACCEPT_LANGUAGE="zh-hans", follow=True
+    )
+
+    assert "团队 Alpha support 已更名为 客户服务部。" in response.content.decode()
+    world.alpha.refresh_from_db()
+    assert world.alpha.name == "客户服务部"
+    assert world.alpha.slug and world.alpha.slug.isascii()
+    page = manager_client.get(rename_url(world.alpha), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "<h1>重命名 客户服务部</h1>" in page.content.decode()
+
+
+@pytest.mark.parametrize("who", NOT_MANAGERS)
+def test_only_the_organisations_managers_may_rename_teams(world: World, who: str) -> None:
+    client = logged_in(getattr(world, who))
+
+    assert client.get(rename_url(world.alpha)).status_code == 404
+    assert client.post(rename_url(world.alpha), {"name": "Taken over"}).status_code == 404
+    world.alpha.refresh_from_db()
+    assert world.alpha.name == "Alpha support"
+
+
+def test_a_manager_cannot_rename_another_organisations_team(
+    manager_client: Client, world: World
+) -> None:
+    assert manager_client.post(rename_url(world.gamma), {"name": "Ours"}).status_code == 404
+    # Nor through their own organisation's address.
+    url = reverse("team_rename", args=[world.acme.pk, world.gamma.pk])
+    assert manager_client.post(url, {"name": "Ours"}).status_code == 404
+    world.gamma.refresh_from_db()
+    assert world.gamma.name == "Gamma sales"
+
+
+def test_team_rename_refuses_put(manager_client: Client, world: World) -> None:
+    assert manager_client.put(rename_url(world.alpha)).status_code == 405
+
+
+def test_the_service_refuses_a_slug_in_use_and_changes_nothing(world: World) -> None:
+    # A name checked free by the form, taken by another manager a moment later.
+    with pytest.raises(cycle_services.TeamNameTaken):
+        cycle_services.team_rename(team=world.alpha, name="Beta", user=world.manager)
+
+    stored = Team.objects.get(pk=world.alpha.pk)
+    assert (stored.name, stored.slug) == ("Alpha support", "alpha")

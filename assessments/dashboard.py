@@ -358,6 +358,7 @@ def level_heatmap_figure(
         hovertemplate="%{y} · %{x}: " + _("level %{z}") + "<extra></extra>",
         # Each cell says its level: no colour scale to read off.
         showscale=False,
+        **charts.checks(),
     )
     return charts.figure(
         [heatmap],
@@ -391,6 +392,7 @@ def spread_figure(spreads: Sequence[ElementSpread]) -> go.Figure:
         },
         customdata=[[spread.lowest, spread.highest] for spread in spreads],
         hovertemplate=("%{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra></extra>"),
+        **charts.checks(),
     )
     return charts.figure(
         [bars], showlegend=False, xaxis={"type": "category"}, yaxis=charts._score_axis()
@@ -412,6 +414,7 @@ def changes_figure(elements: Sequence[Element], team_changes: Sequence[TeamChang
             name=label,
             marker={"color": colour},
             hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
+            **charts.checks(),
         )
         for position, (label, colour) in enumerate(
             [

@@ -101,6 +101,11 @@ def measure(prepared: dict[str, Any], profile: str | None) -> None:
             prepared["section_body"],
         ),
         "results": (f"/assessments/{submitted}/results/", prepared["lead2_session"], ""),
+        "dashboard": (
+            f"/organisations/{prepared['organisation']}/dashboard/",
+            prepared["manager_session"],
+            "",
+        ),
         "pdf download": (
             f"/action-plans/{prepared['plan']}/download/",
             prepared["lead2_session"],

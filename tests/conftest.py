@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from assessments import chart_export
+from assessments import chart_export, charts
 from assessments.models import Cycle, Organisation, Team
 from playbook.models import Framework
 from playbook.versions import rubric_for_version
@@ -45,6 +45,13 @@ def _forget_pinned_rubrics() -> Iterator[None]:
     yield
     rubric_for_version.cache_clear()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _plotly_checks_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pages skip plotly's property checks (``charts.VALIDATE``); tests build every
+    figure with them, so a misspelt or invalid property fails the suite."""
+    monkeypatch.setattr(charts, "VALIDATE", True)
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.staticfiles import finders
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
 from django.test import Client
 from django.urls import reverse
@@ -327,6 +328,20 @@ def test_results_page_carries_the_figures_the_chart_functions_build(
     assert figures["growth-culture-figure"] == plain(growth)
     assert figures["radar-culture-figure"]["layout"]["font"]["family"] == charts.FONT_FAMILY
     assert figures["radar-culture-figure"]["layout"]["height"] == charts.HEIGHT
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_figures_are_the_same_without_plotlys_checks(
+    lead_client: Client, two_teams: Assessment, language: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = page_figures(results_page(lead_client, two_teams, language))
+    cache.clear()  # the page's content is kept: build it again
+    monkeypatch.setattr(charts, "VALIDATE", False)
+
+    unchecked = page_figures(results_page(lead_client, two_teams, language))
+
+    assert unchecked == checked
+    assert {"radar-culture-figure", "growth-culture-figure"} <= checked.keys()
 
 
 def test_charts_speak_chinese(lead_client: Client, two_teams: Assessment) -> None:

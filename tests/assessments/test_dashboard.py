@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from assessments import charts
 from assessments.models import Answer, Assessment, Cycle, Membership, Team
 from playbook.models import Choice, Question
 from tests import factories
@@ -268,6 +269,22 @@ def test_an_organisation_without_cycles_says_so(world: World) -> None:
 def test_a_cycle_of_another_organisation_is_404(manager_client: Client, world: World) -> None:
     assert manager_client.get(dashboard_url(world, world.globex_cycle)).status_code == 404
     assert manager_client.get(dashboard_url(world) + "?cycle=nonsense").status_code == 404
+
+
+def test_dashboard_figures_are_the_same_without_plotlys_checks(
+    manager_client: Client, world: World, two_cycles: Cycle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = page_figures(page(manager_client, dashboard_url(world)))
+    monkeypatch.setattr(charts, "VALIDATE", False)
+
+    unchecked = page_figures(page(manager_client, dashboard_url(world)))
+
+    assert unchecked == checked
+    assert checked.keys() == {
+        "level-heatmap-figure",
+        "spread-test-framework-figure",
+        "level-changes-figure",
+    }
 
 
 def test_dashboard_in_chinese(manager_client: Client, world: World, two_cycles: Cycle) -> None:

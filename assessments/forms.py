@@ -153,7 +153,7 @@ class SectionForm(forms.Form):
                         Option(
                             id=f"{field.auto_id}-{choice.key}",
                             value=choice.key,
-                            label=str(choice.label),
+                            choice=choice,
                             checked=" checked" if current == choice.key else "",
                         )
                         for choice in self.choices[question.pk]

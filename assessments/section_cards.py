@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 
 from assessments.questionnaire import Questionnaire
 from cxmaturity.fragments import Fragment, FragmentCache, slot
-from playbook.models import Element, Question
+from playbook.models import Choice, Element, Question
 from playbook.versions import Rubric
 
 TEMPLATE = "assessments/_section_cards.html"
@@ -34,8 +34,14 @@ NAV_TEMPLATE = "assessments/_section_nav.html"
 class Option:
     id: str
     value: str
-    label: str
+    choice: Choice
     checked: str  # the attribute: " checked" or ""
+
+    @property
+    def label(self) -> str:
+        # Read only when the cards are rendered, not each time kept cards are
+        # filled in: a label in the page's language costs a lookup per option.
+        return str(self.choice.label)
 
 
 @dataclass(frozen=True)

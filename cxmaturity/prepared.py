@@ -136,7 +136,7 @@ class PreparedUpsert[ModelT: Model]:
     every call (and every number of rows). This compiles the one-row statement
     once and sends the rows with ``executemany``, each value prepared by that
     same compiler as ``bulk_create`` prepares it (``pre_save``, then the
-    field's ``get_db_prep_save``). The objects are not changed (no ids set).
+    field's ``get_db_prep_save``). The objects get no ids.
     """
 
     def __init__(

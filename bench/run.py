@@ -7,7 +7,7 @@ with wrk on 127.0.0.1 for a fixed time. Every page is compared with
 /health/ (a minimal template page) measured by the same server in the same
 run, so the ratios hold on any machine. A bench-only signed-in page that does
 nothing (bench/floor.py) shows the most a signed-in page can reach. Two more
-sections time PDF action plan preparation and one download of a large
+sections time PDF action plan preparation and three downloads of a large
 cycle's raw answers as CSV.
 """
 
@@ -46,6 +46,9 @@ CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "8")
 BASE = f"http://127.0.0.1:{PORT}"
 # "A few seconds" for the raw answers of 10,000 assessments, to the last byte.
 EXPORT_TARGET_SECONDS = 10.0
+# One download's time moved by up to 70% from run to run on a shared machine
+# (7.7 s to 13.2 s for the same code): the verdict goes by the median of three.
+EXPORT_DOWNLOADS = int(os.environ.get("BENCH_DOWNLOADS", "3"))
 
 
 @dataclass
@@ -249,8 +252,8 @@ def main() -> int:
             print(f"  round {number} of {ROUNDS}: each page for {DURATION} ...", flush=True)
             for case in cases:
                 rounds[case.name].append(wrk(case, prepared["csrf"], workdir))
-        print("  downloading the raw answers CSV once ...", flush=True)
-        download = download_export(export, workdir)
+        print(f"  downloading the raw answers CSV {EXPORT_DOWNLOADS} times ...", flush=True)
+        downloads = [download_export(export, workdir) for _ in range(EXPORT_DOWNLOADS)]
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
@@ -290,7 +293,7 @@ def main() -> int:
             f"{measured.p50_ms:>9.1f}{measured.p99_ms:>9.1f}  {verdict}"
         )
     missed += report_pdf(pdf)
-    missed += report_export(export, download)
+    missed += report_export(export, downloads)
     return 1 if missed else 0
 
 
@@ -362,7 +365,7 @@ def download_export(export: dict[str, object], workdir: Path) -> Download:
     return Download(status=status, seconds=seconds, size=path.stat().st_size, rows=rows)
 
 
-def report_export(export: dict[str, object], download: Download) -> int:
+def report_export(export: dict[str, object], downloads: list[Download]) -> int:
     """The raw answers CSV of a cycle with 10,000 submitted assessments. Returns misses."""
     print()
     print(
@@ -372,19 +375,26 @@ def report_export(export: dict[str, object], download: Download) -> int:
     header = f"{'case':<28}{'seconds':>9}{'rows':>10}{'rows/s':>10}{'MB':>8}{'target':>8}  verdict"
     print(header)
     print("-" * len(header))
-    if download.status != 200:
-        verdict = f"ERROR (HTTP {download.status})"
-    elif download.rows != export["answers"]:
-        verdict = f"WRONG ROWS (expected {export['answers']:,})"
-    elif download.seconds <= EXPORT_TARGET_SECONDS:
+    failed = next((download for download in downloads if download.status != 200), None)
+    wrong = next((download for download in downloads if download.rows != export["answers"]), None)
+    median = statistics.median_low([download.seconds for download in downloads])
+    if failed is not None:
+        verdict = f"ERROR (HTTP {failed.status})"
+    elif wrong is not None:
+        verdict = f"WRONG ROWS ({wrong.rows:,}, expected {export['answers']:,})"
+    elif median <= EXPORT_TARGET_SECONDS:
         verdict = "meets target"
     else:
         verdict = "MISSES target"
-    rate = download.rows / download.seconds if download.seconds else 0.0
-    print(
-        f"{'answers.csv, one GET':<28}{download.seconds:>9.2f}{download.rows:>10,}{rate:>10,.0f}"
-        f"{download.size / 1e6:>8.1f}{f'<= {EXPORT_TARGET_SECONDS:.0f}':>8}  {verdict}"
-    )
+    target = f"<= {EXPORT_TARGET_SECONDS:.0f}"
+    for number, download in enumerate(downloads, 1):
+        rate = download.rows / download.seconds if download.seconds else 0.0
+        print(
+            f"{f'answers.csv, GET {number}':<28}{download.seconds:>9.2f}{download.rows:>10,}"
+            f"{rate:>10,.0f}{download.size / 1e6:>8.1f}{'-':>8}  for information"
+        )
+    name = f"answers.csv, median of {len(downloads)}"
+    print(f"{name:<28}{median:>9.2f}{'':>28}{target:>8}  {verdict}")
     return 0 if verdict == "meets target" else 1
 
 

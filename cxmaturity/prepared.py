@@ -10,9 +10,11 @@ become model instances (``select_related`` included) or tuples exactly as
 the QuerySet would make them. The QuerySet stays the one definition of the
 query: nothing here writes SQL by hand.
 
-Only ``int`` and ``str`` parameters compared as they are (``pk=``,
+Only ``int`` and ``str`` parameters compared for equality (``pk=``,
 ``user=``, ``language=``...) can be stand-ins; a query that transforms one
-(``__contains``, a date) is refused when it is first compiled.
+(``__contains``, a date) is refused when it is first compiled. An integer
+no 64-bit column can hold (an id typed into a URL, say) matches nothing, as
+Django's own lookups have it: the query is not sent.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 
 # A number no id, count or stored text of this project takes.
 STAND_IN_BASE = -(2**61)
+# What the databases' largest integer columns hold; a value outside can equal
+# no stored one (and SQLite refuses to take it as a parameter at all).
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -81,6 +86,8 @@ class PreparedQuery[RowT]:
             fixed if slot is None else slot.convert(values[slot.name])
             for slot, fixed in zip(compiled.slots, compiled.params, strict=True)
         )
+        if any(type(param) is int and not INT64_MIN <= param <= INT64_MAX for param in params):
+            return []
         return list(_bound(compiled, params))
 
     def first(self, **values: Any) -> RowT | None:

@@ -162,3 +162,15 @@ def test_upsert_inserts_new_rows_and_updates_existing_ones_in_one_query(
     }
     assert Answer.objects.get(assessment=other).text == "other team's"
     assert Answer.objects.filter(updated_at__isnull=True).count() == 0
+
+
+def test_an_integer_no_column_can_hold_matches_nothing(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    team = PreparedQuery(lambda pk: Team.objects.filter(pk=pk))
+
+    with django_assert_num_queries(0):
+        assert team.first(pk=2**63) is None
+        assert team(pk=-(2**63) - 1) == []
+    assert team.first(pk=2**63 - 1) is None  # the largest that fits is asked for
+    assert team.first(pk=world.alpha.pk) == world.alpha

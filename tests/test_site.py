@@ -428,6 +428,24 @@ def test_a_page_signs_all_its_forms_with_one_token(world: World) -> None:
     assert response.status_code == 302
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/assessments/{}/results/"),
+        ("get", "/assessments/{}/sections/1/"),
+        ("post", "/assessments/{}/sections/1/"),
+        ("get", "/assessments/{}/review/"),
+        ("get", "/action-plans/{}/download/"),
+    ],
+)
+def test_an_id_too_large_for_the_database_is_404(
+    lead_client: Client, world: World, method: str, path: str
+) -> None:
+    response = getattr(lead_client, method)(path.format(10**20))
+
+    assert response.status_code == 404
+
+
 def test_base_renders_without_a_request(db: None) -> None:
     """As Django's own error views may: the header shows, signed out, without failing."""
     html = render_to_string("base.html", {})

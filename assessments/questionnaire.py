@@ -100,17 +100,12 @@ _ANSWERS = PreparedQuery(
         *AnswerValues._fields
     )
 )
-_ELEMENT_ANSWERS = PreparedQuery(
-    lambda assessment, element: Answer.objects.filter(
-        assessment=assessment, question__element=element
-    ).values_list(*AnswerValues._fields)
-)
 
 
 def load_questionnaire(assessment: Assessment, *, only_section: int | None = None) -> Questionnaire:
     """The cycle's rubric (pinned: no query once cached; live: three) and the answers (one).
 
-    ``only_section``: read the answers of that section alone, which is all that
+    ``only_section``: keep the answers of that section alone, which is all that
     saving it needs; the other sections then count as unanswered.
     """
     rubric = rubric_for_cycle(assessment.cycle)
@@ -121,13 +116,17 @@ def load_questionnaire(assessment: Assessment, *, only_section: int | None = Non
             (element for element in rubric.elements if questions[element.pk]), 1
         )
     ]
-    if only_section is None:
-        answer_rows = _ANSWERS(assessment=assessment.pk)
-    elif 1 <= only_section <= len(sections):
-        element = sections[only_section - 1].element
-        answer_rows = _ELEMENT_ANSWERS(assessment=assessment.pk, element=element.pk)
-    else:
-        answer_rows = []
+    answer_rows = _ANSWERS(assessment=assessment.pk)
+    if only_section is not None:
+        # The section's questions as the cycle's rubric has them (a pinned
+        # version may differ from the live one), picked out here: one prepared
+        # query serves every section.
+        wanted = (
+            {question.pk for question in sections[only_section - 1].questions}
+            if 1 <= only_section <= len(sections)
+            else set()
+        )
+        answer_rows = [row for row in answer_rows if row[0] in wanted]
     answers = {row[0]: AnswerValues(*row) for row in answer_rows}
     for section in sections:
         section.answers = answers

@@ -5,7 +5,9 @@ from django.test import Client
 from django.urls import reverse
 
 from assessments.models import Answer, Assessment, Cycle
-from playbook.models import Choice
+from assessments.questionnaire import load_questionnaire
+from playbook.models import Choice, Question
+from playbook.versions import rubric_version_for
 from tests.assessments.helpers import answer_everything, section_url
 from tests.conftest import World, logged_in
 
@@ -343,3 +345,32 @@ def test_the_python_access_check_agrees_with_the_queryset(world: World) -> None:
     for user in (world.lead, world.lead2, world.manager, world.other_lead, world.outsider):
         visible = set(Team.objects.visible_to(user))
         assert {team for team in Team.objects.all() if can_see_team(user, team)} == visible
+
+
+def test_saving_a_section_reads_its_questions_as_the_cycles_pinned_rubric_has_them(
+    lead_client: Client, world: World
+) -> None:
+    """An admin moving a question in the live rubric changes nothing for a pinned cycle."""
+    world.cycle.rubric_version = rubric_version_for(world.cycle.frameworks.all())
+    world.cycle.save(update_fields=["rubric_version"])
+    assessment = Assessment.objects.create(
+        team=world.alpha, cycle=world.cycle, respondent=world.lead
+    )
+    answer_everything(lead_client, assessment)
+    first, second = load_questionnaire(assessment).sections[:2]
+    moved = first.questions[0]
+    Question.objects.filter(pk=moved.pk).update(element=second.element)
+    data = {"action": "stay", f"answer-{moved.key}": "", f"note-{moved.key}": ""}
+    for question in first.questions[1:]:
+        stored = Answer.objects.get(assessment=assessment, question=question)
+        data[f"answer-{question.key}"] = stored.choice.key if stored.choice else stored.text
+
+    response = lead_client.post(section_url(assessment, 1), data)
+
+    assert response.status_code == 302
+    # Emptied on the page of the section the cycle asks it in: its answer is gone.
+    assert not Answer.objects.filter(assessment=assessment, question=moved).exists()
+    assert (
+        Answer.objects.filter(assessment=assessment).count()
+        == sum(len(section.questions) for section in load_questionnaire(assessment).sections) - 1
+    )

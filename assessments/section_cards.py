@@ -5,15 +5,17 @@ a radio button and label per option, a note. Everything in them but the
 respondent's answers comes from the cycle's rubric, and a pinned rubric
 version never changes. So the cards of an element are rendered once per
 process, language and locked state, with markers where the answers go, and
-kept on the rubric (``Rubric.memo``); each request only fills the markers in.
-One template draws the cards either way: a form with errors is rendered
-through it directly, and a live rubric keeps its memo for one request only.
+kept on the rubric (``Rubric.memo``); each request only fills the markers in
+from the stored answers, without building the form. One template draws the
+cards either way: a form with errors is rendered through it directly, and a
+live rubric keeps its memo for one request only.
 The list of sections under the cards is kept the same way per assessment,
 its progress and current section filled in (``section_nav``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from django.template.loader import render_to_string
@@ -21,7 +23,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from assessments.questionnaire import Questionnaire
+from assessments.questionnaire import AnswerValues, Questionnaire
 from cxmaturity.fragments import Fragment, FragmentCache, slot
 from playbook.models import Choice, Element, Question
 from playbook.versions import Rubric
@@ -73,33 +75,90 @@ class QuestionRow:
             ],
         )
 
-    def slot_values(self) -> dict[str, str]:
-        """What goes where :meth:`with_slots` put its markers, escaped as the template would."""
+
+@dataclass(frozen=True)
+class CardSlots:
+    """Where one question's answer goes in kept cards: its card's id and its options'."""
+
+    question_id: int
+    scored: bool
+    id: str
+    options: tuple[tuple[int, str, str], ...]  # (choice id, choice key, option id)
+
+    @classmethod
+    def of(cls, row: QuestionRow) -> CardSlots:
+        return cls(
+            question_id=row.question.pk,
+            scored=row.question.is_scored,
+            id=row.id,
+            options=tuple((option.choice.pk, option.value, option.id) for option in row.options),
+        )
+
+    def values(self, answer: AnswerValues | None) -> dict[str, str]:
+        """The slots' values for ``answer``, as an unbound ``SectionForm`` shows it, escaped."""
+        current: str | None = None
+        note = ""
+        if answer is not None:
+            note = answer.note
+            if self.scored:
+                current = next(
+                    (key for choice_id, key, _ in self.options if choice_id == answer.choice_id),
+                    None,
+                )
+            else:
+                current = answer.text
         values = {
-            f"{self.id}:text": escape(self.text),
-            f"{self.id}:note": escape(self.note),
-            f"{self.id}:open": self.open,
+            f"{self.id}:text": "" if self.scored else escape(current or ""),
+            f"{self.id}:note": escape(note),
+            f"{self.id}:open": " open" if note else "",
         }
-        values.update({f"{option.id}:checked": option.checked for option in self.options})
+        for _choice_id, key, option_id in self.options:
+            values[f"{option_id}:checked"] = " checked" if current == key else ""
         return values
 
 
+@dataclass(frozen=True)
+class KeptCards:
+    fragment: Fragment
+    cards: tuple[CardSlots, ...]
+
+    def fill(self, answers: Mapping[int, AnswerValues]) -> SafeString:
+        values: dict[str, str] = {}
+        for card in self.cards:
+            values.update(card.values(answers.get(card.question_id)))
+        return self.fragment.fill(values)
+
+
+def render_cards(rows: list[QuestionRow], *, locked: bool) -> SafeString:
+    """The cards of a bound form, as typed and with its errors: rendered directly."""
+    return render_to_string(TEMPLATE, {"rows": rows, "locked": locked})
+
+
 def section_cards(
-    rows: list[QuestionRow], *, rubric: Rubric, element: Element, locked: bool, fill_in: bool
+    *,
+    rubric: Rubric,
+    element: Element,
+    locked: bool,
+    answers: Mapping[int, AnswerValues],
+    rows: Callable[[], list[QuestionRow]],
 ) -> SafeString:
-    """The cards' HTML. ``fill_in``: the rows carry no errors, so the kept markup serves."""
-    if not fill_in:
-        return render_to_string(TEMPLATE, {"rows": rows, "locked": locked})
+    """The element's cards showing the stored ``answers``.
+
+    ``rows``: an unbound form's rows, asked for only when the cards are first
+    rendered; afterwards the kept cards are filled in from the answers alone,
+    as the form would show them.
+    """
     key = ("section-cards", element.pk, get_language(), locked)
-    fragment: Fragment | None = rubric.memo.get(key)
-    if fragment is None:
-        slotted = [row.with_slots() for row in rows]
-        fragment = Fragment(render_to_string(TEMPLATE, {"rows": slotted, "locked": locked}))
-        rubric.memo[key] = fragment
-    values: dict[str, str] = {}
-    for row in rows:
-        values.update(row.slot_values())
-    return fragment.fill(values)
+    kept: KeptCards | None = rubric.memo.get(key)
+    if kept is None:
+        form_rows = rows()
+        slotted = [row.with_slots() for row in form_rows]
+        kept = KeptCards(
+            fragment=Fragment(render_to_string(TEMPLATE, {"rows": slotted, "locked": locked})),
+            cards=tuple(CardSlots.of(row) for row in form_rows),
+        )
+        rubric.memo[key] = kept
+    return kept.fill(answers)
 
 
 @dataclass(frozen=True)

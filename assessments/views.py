@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,12 +26,14 @@ from assessments.access import (
 from assessments.action_plans import Subject, action_plan_for_fingerprint
 from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
+from assessments.kept_pages import render_kept
 from assessments.models import ActionPlan, Assessment, Cycle, Team
 from assessments.overview import managed_organisations, team_overview
-from assessments.questionnaire import load_questionnaire
+from assessments.questionnaire import Questionnaire, Section, load_questionnaire
 from assessments.result_pages import result_content
 from assessments.results import AssessmentResult, assessment_result
-from assessments.section_cards import section_cards, section_nav
+from assessments.section_cards import render_cards, section_cards, section_nav
+from cxmaturity.fragments import FragmentCache
 
 
 @require_safe
@@ -87,43 +89,74 @@ def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpRespon
     if saving and assessment.is_locked:
         messages.error(request, str(services.AssessmentLocked(assessment).message))
         return redirect("assessment_resume", pk=assessment.pk)
-    form = SectionForm(
-        request.POST or None,
+    if saving and request.POST:
+        form = _section_form(questionnaire, section, request.POST)
+        if form.is_valid():
+            try:
+                services.assessment_save_section(
+                    assessment=assessment, section_answers=form.section_answers()
+                )
+            except services.AssessmentLocked as error:
+                messages.error(request, str(error.message))
+                return redirect("assessment_resume", pk=assessment.pk)
+            return _after_save(request, assessment, number, len(questionnaire.sections))
+        # The page again, with the errors and every section's progress.
+        questionnaire = load_questionnaire(assessment)
+        return render(
+            request,
+            "assessments/section.html",
+            {
+                "assessment": assessment,
+                "questionnaire": questionnaire,
+                "section": section,
+                "form": form,
+                "cards": render_cards(form.rows(), locked=assessment.is_locked),
+                "section_nav": section_nav(questionnaire, current=number),
+            },
+            status=400,
+        )
+    if saving:  # nothing posted: the page as stored
+        questionnaire = load_questionnaire(assessment)
+    return _section_page(request, questionnaire, section)
+
+
+def _section_form(questionnaire: Questionnaire, section: Section, data: Any = None) -> SectionForm:
+    return SectionForm(
+        data,
         element=section.element,
         questions=section.questions,
         choices=questionnaire.rubric.choices_by_question,
         answers=questionnaire.answers,
         memo=questionnaire.rubric.memo,
     )
-    if saving and form.is_valid():
-        try:
-            services.assessment_save_section(
-                assessment=assessment, section_answers=form.section_answers()
-            )
-        except services.AssessmentLocked as error:
-            messages.error(request, str(error.message))
-            return redirect("assessment_resume", pk=assessment.pk)
-        return _after_save(request, assessment, number, len(questionnaire.sections))
-    if saving:  # the page again, with the errors: every section's progress
-        questionnaire = load_questionnaire(assessment)
-    return render(
+
+
+def _section_page(
+    request: HttpRequest, questionnaire: Questionnaire, section: Section
+) -> HttpResponse:
+    """A section with its stored answers: kept with the rubric, filled in per request."""
+    assessment, rubric = questionnaire.assessment, questionnaire.rubric
+    locked = assessment.is_locked
+    cards = section_cards(
+        rubric=rubric,
+        element=section.element,
+        locked=locked,
+        answers=questionnaire.answers,
+        rows=lambda: _section_form(questionnaire, section).rows(),
+    )
+    return render_kept(
         request,
         "assessments/section.html",
-        {
+        # With the rubric (the store) and the header, what the page shows.
+        key=(assessment.pk, assessment.team.name, assessment.cycle.name, section.number, locked),
+        context=lambda: {
             "assessment": assessment,
             "questionnaire": questionnaire,
             "section": section,
-            "form": form,
-            "cards": section_cards(
-                form.rows(),
-                rubric=questionnaire.rubric,
-                element=section.element,
-                locked=assessment.is_locked,
-                fill_in=not form.is_bound,
-            ),
-            "section_nav": section_nav(questionnaire, current=number),
+            "form": _section_form(questionnaire, section),
         },
-        status=400 if form.is_bound else 200,
+        slots={"cards": cards, "section_nav": section_nav(questionnaire, current=section.number)},
+        store=rubric.memo.setdefault("section-pages", FragmentCache(size=512)),
     )
 
 
@@ -207,16 +240,19 @@ def _render_result(
     content = result_content(
         subject, load_result, names=(team.name, cycle.name, team.organisation.name, *names)
     )
-    return render(
+    action_plan = action_plan_for_fingerprint(
+        subject, language=get_language(), fingerprint=content.fingerprint
+    )
+    return render_kept(
         request,
         "assessments/results.html",
-        {
-            "content": content,
-            "action_plan": action_plan_for_fingerprint(
-                subject, language=get_language(), fingerprint=content.fingerprint
-            ),
-            "request_url": request_url,
-        },
+        # What the action plan's box shows; the content is in the slots.
+        key=(
+            request_url,
+            action_plan and (action_plan.pk, action_plan.is_ready, action_plan.is_failed),
+        ),
+        context=lambda: {"action_plan": action_plan, "request_url": request_url},
+        slots={"intro": content.intro, "body": content.body},
     )
 
 

@@ -49,9 +49,14 @@ def prepare(workdir: Path) -> tuple[dict[str, Any], dict[str, str]]:
         "MEDIA_ROOT": str(workdir / "media"),
     }
 
-    def run(*args: str) -> str:
+    def run(*args: str, debug: str = "1") -> str:
         return subprocess.run(
-            [sys.executable, *args], env=env, cwd=ROOT, check=True, capture_output=True, text=True
+            [sys.executable, *args],
+            env={**env, "DJANGO_DEBUG": debug, "ALLOWED_HOSTS": "127.0.0.1"},
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
         ).stdout
 
     run("manage.py", "migrate", "-v0")
@@ -59,6 +64,8 @@ def prepare(workdir: Path) -> tuple[dict[str, Any], dict[str, str]]:
     run("manage.py", "load_demo", "-v0")
     prepared = json.loads(run("bench/prepare.py"))
     prepared["plan"] = json.loads(run("bench/pdf.py", str(prepared["submitted"])))["plan"]
+    # With DEBUG off, static URLs come from the manifest that collectstatic writes.
+    run("manage.py", "collectstatic", "--noinput", "-v0", debug="0")
     return prepared, env
 
 

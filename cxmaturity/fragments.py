@@ -73,6 +73,9 @@ class FragmentCache:
                 self._fragments.popitem(last=False)
         return fragment
 
+    def __len__(self) -> int:
+        return len(self._fragments)
+
     def clear(self) -> None:
         with self._lock:
             self._fragments.clear()

@@ -32,6 +32,7 @@ from assessments.action_plans import Subject
 from assessments.fingerprint import templates_digest
 from assessments.models import ActionItem, Assessment, Cycle
 from assessments.results import AssessmentResult
+from cxmaturity.fragments import without_indentation
 
 INTRO_TEMPLATE = "assessments/_result_intro.html"
 BODY_TEMPLATE = "assessments/_result_body.html"
@@ -122,8 +123,8 @@ def _render(subject: Subject, result: AssessmentResult) -> ResultContent:
         "committed_step_ids": {item.action_step_id for item in action_items},
     }
     return ResultContent(
-        intro=mark_safe(render_to_string(INTRO_TEMPLATE, context)),
-        body=mark_safe(render_to_string(BODY_TEMPLATE, context)),
+        intro=mark_safe(without_indentation(render_to_string(INTRO_TEMPLATE, context))),
+        body=mark_safe(without_indentation(render_to_string(BODY_TEMPLATE, context))),
         fingerprint=subject.fingerprint(result, get_language(), action_items),
     )
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from assessments import kept_pages
 from assessments.models import ActionPlan, Assessment, Cycle, Membership
+from cxmaturity.fragments import without_indentation
 from playbook.versions import rubric_for_cycle, rubric_version_for
 from tests.assessments.helpers import section_url
 from tests.assessments.test_results import results_url, submitted
@@ -43,9 +44,10 @@ def page(client: Client, url: str) -> str:
 
 
 def without_tokens(html: str) -> str:
-    """The page with its masked CSRF tokens blanked: each request draws a new mask."""
+    """The page with its masked CSRF tokens blanked (each request draws a new mask),
+    and without the indentation that kept markup drops."""
     assert CSRF_INPUT.search(html)
-    return CSRF_INPUT.sub('name="csrfmiddlewaretoken" value=""', html)
+    return without_indentation(CSRF_INPUT.sub('name="csrfmiddlewaretoken" value=""', html))
 
 
 def drawn_in_full(client: Client, url: str, monkeypatch: pytest.MonkeyPatch) -> str:

@@ -11,6 +11,7 @@ from assessments.forms import SectionForm
 from assessments.models import Assessment
 from assessments.questionnaire import load_questionnaire
 from assessments.section_cards import QuestionRow, render_cards, section_cards
+from cxmaturity.fragments import without_indentation
 from playbook.versions import rubric_for_cycle, rubric_version_for
 from tests.assessments.helpers import section_url
 from tests.conftest import World, logged_in
@@ -75,7 +76,7 @@ def test_filled_in_cards_equal_the_cards_rendered_directly(pinned: World) -> Non
         )
 
     with translation.override("en"):
-        direct = render_cards(form.rows(), locked=False)
+        direct = without_indentation(render_cards(form.rows(), locked=False))
         kept, again = kept_cards(), kept_cards()
     assert kept == direct == again
     assert rows_asked == 1  # the second time from the answers alone

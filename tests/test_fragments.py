@@ -1,0 +1,34 @@
+"""Kept markup (``cxmaturity.fragments``): split at its slots, filled in, without indentation."""
+
+from __future__ import annotations
+
+import pytest
+from django.template import engines
+
+from cxmaturity.fragments import Fragment, slot, without_indentation
+
+
+def test_lines_lose_their_indentation_but_in_textareas_and_pre() -> None:
+    html = (
+        "<ul>\n    <li>One</li>\n\t\t<li>Two <b>bold</b>\n      words</li>\n</ul>\n"
+        '  <textarea name="note">\n  first line\n      indented line</textarea>\n'
+        "    <PRE>\n  code\n    more</PRE >\n  <p>after</p>"
+    )
+    assert without_indentation(html) == (
+        "<ul>\n<li>One</li>\n<li>Two <b>bold</b>\nwords</li>\n</ul>\n"
+        '<textarea name="note">\n  first line\n      indented line</textarea>\n'
+        "<PRE>\n  code\n    more</PRE >\n<p>after</p>"
+    )
+
+
+def test_a_fragment_fills_its_slots_with_the_values_given() -> None:
+    template = engines["django"].from_string(
+        '<form>\n    <input name="a" value="{{ a }}">\n    <p>{{ b }} and {{ a }}</p>\n</form>'
+    )
+    fragment = Fragment(template.render({"a": slot("a"), "b": slot("b")}))
+    assert fragment.slot_names == ["a", "b", "a"]
+    assert fragment.fill({"a": "&lt;1&gt;", "b": "two"}) == (
+        '<form>\n<input name="a" value="&lt;1&gt;">\n<p>two and &lt;1&gt;</p>\n</form>'
+    )
+    with pytest.raises(KeyError):
+        fragment.fill({"a": "1"})

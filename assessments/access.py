@@ -40,15 +40,15 @@ def managed_organisation_ids(user: Any) -> QuerySet[Membership, Any]:
     )
 
 
-# Their own assessment needs no respondent or organisation joined in: the
-# questionnaire pages, the busiest, show neither.
+# Their own assessment needs no organisation joined in: the questionnaire
+# pages, the busiest, do not show it. The respondent is not joined in either:
+# mostly it is the user, whom the request has already read (anyone else's is
+# read when first shown, one query).
 _OWN_ASSESSMENT = PreparedQuery(
     lambda pk: Assessment.objects.select_related("team", "cycle").filter(pk=pk)
 )
 _ASSESSMENT = PreparedQuery(
-    lambda pk: Assessment.objects.select_related(
-        "team__organisation", "cycle", "respondent"
-    ).filter(pk=pk)
+    lambda pk: Assessment.objects.select_related("team__organisation", "cycle").filter(pk=pk)
 )
 _ACTION_PLAN = PreparedQuery(
     lambda pk: ActionPlan.objects.select_related("team", "cycle").filter(pk=pk)
@@ -68,7 +68,7 @@ def get_assessment_for_user(request: HttpRequest, pk: int, *, own: bool = False)
         or (own and assessment.respondent_id != request.user.pk)
     ):
         raise Http404
-    if own:
+    if assessment.respondent_id == request.user.pk:
         assessment.respondent = request.user  # type: ignore[assignment]
     return assessment
 

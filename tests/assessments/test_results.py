@@ -179,3 +179,17 @@ def test_organisation_median_counts_each_team_once(world: World) -> None:
     assert result.organisation_teams == 2
     assert result.organisation_medians["alpha-element"] == 3.25
     assert result.organisation_medians["beta-element"] is None
+
+
+def test_results_name_who_answered_to_them_and_to_their_manager(
+    world: World, lead_client: Client, manager_client: Client
+) -> None:
+    world.lead.first_name, world.lead.last_name = "Lin", "Wei"
+    world.lead.save()
+    assessment = submitted(world, world.lead, {"alpha-element-level": "level-2"})
+    for client in (lead_client, manager_client):
+        page = client.get(results_url(assessment)).content.decode()
+        assert "Answered by Lin Wei, submitted" in page
+    other = submitted(world, world.lead2, {"alpha-element-level": "level-3"}, team=world.beta)
+    page = manager_client.get(results_url(other)).content.decode()
+    assert "Answered by lead2, submitted" in page

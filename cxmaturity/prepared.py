@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import EmptyResultSet, ImproperlyConfigured
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model, QuerySet
@@ -34,8 +34,10 @@ from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.db.models.sql.compiler import SQLCompiler, SQLInsertCompiler
 
-# A number no id, count or stored text of this project takes.
-STAND_IN_BASE = -(2**61)
+# A number no id, count or stored text of this project takes, and that every
+# integer column but the smallest can hold: Django refuses to compare a
+# column with a value outside its range (Django's own User has 32-bit ids).
+STAND_IN_BASE = -(2**31)
 # What the databases' largest integer columns hold; a value outside can equal
 # no stored one (and SQLite refuses to take it as a parameter at all).
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -108,11 +110,16 @@ class PreparedQuery[RowT]:
         return compiled
 
     def _stand_ins(self) -> dict[str, int]:
-        return {name: STAND_IN_BASE - index for index, name in enumerate(self._names)}
+        return {name: STAND_IN_BASE + index for index, name in enumerate(self._names)}
 
     def _compile(self, queryset: QuerySet[Any, Any], connection: BaseDatabaseWrapper) -> _Compiled:
         compiler = queryset.query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet as error:
+            raise ImproperlyConfigured(
+                f"{self._build!r}: a stand-in value is outside a column's range"
+            ) from error
         by_value: dict[Any, _Slot] = {}
         for name, stand_in in self._stand_ins().items():
             by_value[stand_in] = _Slot(name, int)

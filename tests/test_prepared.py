@@ -8,13 +8,14 @@ import threading
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.models import QuerySet
 
 from assessments.models import Answer, Assessment, Membership, Team
 from cxmaturity.prepared import PreparedQuery, PreparedUpsert
-from playbook.models import Choice, Question
+from playbook.models import Choice, Level, Question
 from tests.conftest import World
 
 
@@ -111,6 +112,21 @@ def test_a_value_the_query_transforms_is_refused(world: World) -> None:
 
     with pytest.raises(ImproperlyConfigured, match="name"):
         by_name(name="alpha")
+
+
+def test_a_user_with_32_bit_ids_is_found(world: World) -> None:
+    # auth.User's ids are 32-bit on PostgreSQL: stand-ins must fit them.
+    user = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+
+    assert user.first(pk=world.lead2.pk) == world.lead2
+    assert user.first(pk=2**40) is None
+
+
+def test_a_column_that_cannot_hold_a_stand_in_is_refused(world: World) -> None:
+    by_number = PreparedQuery(lambda number: Level.objects.filter(number=number))
+
+    with pytest.raises(ImproperlyConfigured, match="outside a column's range"):
+        by_number(number=3)
 
 
 def test_the_values_must_match_the_parameters(world: World) -> None:

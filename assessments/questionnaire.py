@@ -78,6 +78,24 @@ class Questionnaire:
     def answered_count(self) -> int:
         return sum(section.answered_count for section in self.sections)
 
+    def answered_counts(self) -> list[int]:
+        """Each section's ``answered_count``, in one pass over the answers (the section list)."""
+        key = ("question-sections", tuple(section.element.pk for section in self.sections))
+        where: dict[int, tuple[int, Question]] | None = self.rubric.memo.get(key)
+        if where is None:
+            where = {
+                question.pk: (index, question)
+                for index, section in enumerate(self.sections)
+                for question in section.questions
+            }
+            self.rubric.memo[key] = where
+        counts = [0] * len(self.sections)
+        for question_id, answer in self.answers.items():
+            found = where.get(question_id)
+            if found is not None and is_answered(found[1], answer):
+                counts[found[0]] += 1
+        return counts
+
     @property
     def unanswered_required(self) -> list[tuple[Section, Question]]:
         return [

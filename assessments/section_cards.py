@@ -189,8 +189,8 @@ def section_nav(questionnaire: Questionnaire, *, current: int) -> SafeString:
         return render_to_string(NAV_TEMPLATE, {"assessment": assessment, "sections": entries})
 
     values: dict[str, str] = {}
-    for section in sections:
-        values[f"answered-{section.number}"] = str(section.answered_count)
+    for section, answered in zip(sections, questionnaire.answered_counts(), strict=True):
+        values[f"answered-{section.number}"] = str(answered)
         values[f"current-{section.number}"] = (
             ' aria-current="page"' if section.number == current else ""
         )

@@ -65,36 +65,46 @@ class QuestionRow:
 
     def with_slots(self) -> QuestionRow:
         """This card with markers in place of the answers."""
+        card = CardSlots.of(self)
         return replace(
             self,
-            text=slot(f"{self.id}:text"),
-            note=slot(f"{self.id}:note"),
-            open=slot(f"{self.id}:open"),
+            text=slot(card.text),
+            note=slot(card.note),
+            open=slot(card.open),
             options=[
-                replace(option, checked=slot(f"{option.id}:checked")) for option in self.options
+                replace(option, checked=slot(checked))
+                for option, (_choice_id, _key, checked) in zip(
+                    self.options, card.options, strict=True
+                )
             ],
         )
 
 
 @dataclass(frozen=True)
 class CardSlots:
-    """Where one question's answer goes in kept cards: its card's id and its options'."""
+    """Where one question's answer goes in kept cards: the names of its slots."""
 
     question_id: int
     scored: bool
-    id: str
-    options: tuple[tuple[int, str, str], ...]  # (choice id, choice key, option id)
+    text: str
+    note: str
+    open: str
+    options: tuple[tuple[int, str, str], ...]  # (choice id, choice key, its "checked" slot)
 
     @classmethod
     def of(cls, row: QuestionRow) -> CardSlots:
         return cls(
             question_id=row.question.pk,
             scored=row.question.is_scored,
-            id=row.id,
-            options=tuple((option.choice.pk, option.value, option.id) for option in row.options),
+            text=f"{row.id}:text",
+            note=f"{row.id}:note",
+            open=f"{row.id}:open",
+            options=tuple(
+                (option.choice.pk, option.value, f"{option.id}:checked") for option in row.options
+            ),
         )
 
-    def values(self, answer: AnswerValues | None) -> dict[str, str]:
+    def add_values(self, values: dict[str, str], answer: AnswerValues | None) -> None:
         """The slots' values for ``answer``, as an unbound ``SectionForm`` shows it, escaped."""
         current: str | None = None
         note = ""
@@ -107,14 +117,11 @@ class CardSlots:
                 )
             else:
                 current = answer.text
-        values = {
-            f"{self.id}:text": "" if self.scored else escape(current or ""),
-            f"{self.id}:note": escape(note),
-            f"{self.id}:open": " open" if note else "",
-        }
-        for _choice_id, key, option_id in self.options:
-            values[f"{option_id}:checked"] = " checked" if current == key else ""
-        return values
+        values[self.text] = "" if self.scored or not current else escape(current)
+        values[self.note] = escape(note) if note else ""
+        values[self.open] = " open" if note else ""
+        for _choice_id, key, checked in self.options:
+            values[checked] = " checked" if current == key else ""
 
 
 @dataclass(frozen=True)
@@ -125,7 +132,7 @@ class KeptCards:
     def fill(self, answers: Mapping[int, AnswerValues]) -> SafeString:
         values: dict[str, str] = {}
         for card in self.cards:
-            values.update(card.values(answers.get(card.question_id)))
+            card.add_values(values, answers.get(card.question_id))
         return self.fragment.fill(values)
 
 

@@ -53,16 +53,17 @@ class Fragment:
 
     def __init__(self, html: str) -> None:
         self.parts = _MARKER.split(without_indentation(html))
+        self._names = tuple(self.parts[1::2])
 
     @property
     def slot_names(self) -> list[str]:
-        return self.parts[1::2]
+        return list(self._names)
 
     def fill(self, values: Mapping[str, str]) -> SafeString:
         """The markup with each slot's value; values must be escaped already."""
-        return mark_safe(
-            "".join(values[part] if index % 2 else part for index, part in enumerate(self.parts))
-        )
+        parts = self.parts.copy()
+        parts[1::2] = [values[name] for name in self._names]
+        return mark_safe("".join(parts))
 
 
 class FragmentCache:

@@ -1,9 +1,10 @@
-"""Django's model backend, with the signed-in user read by a prepared query.
+"""Django's model backend, with the signed-in user read together with their memberships.
 
-Every signed-in request loads its user. Django builds that lookup through the
-ORM each time, which on these machines costs more than the database takes to
-answer it; here the same QuerySet is compiled once per connection
-(``cxmaturity.prepared``) and run with each request's id. Signing in,
+Every signed-in request loads its user, and nearly every page then the
+user's memberships. Django builds the user lookup through the ORM each time,
+which on these machines costs more than the database takes to answer it;
+here one prepared query (``cxmaturity.prepared``) reads the user with their
+memberships (``assessments.models.user_with_memberships``). Signing in,
 permissions and ``is_active`` stay Django's.
 """
 
@@ -14,9 +15,7 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 
-from cxmaturity.prepared import PreparedQuery
-
-_USER = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
+from assessments.models import user_with_memberships
 
 
 class UserBackend(ModelBackend):
@@ -25,5 +24,5 @@ class UserBackend(ModelBackend):
             pk = int(user_id)
         except (TypeError, ValueError):  # a session from another user model
             return None
-        user = _USER.first(pk=pk)
+        user = user_with_memberships(pk)
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -111,7 +111,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's model backend, reading the signed-in user with a prepared query.
+# Django's model backend, reading the signed-in user with their memberships in one query.
 AUTHENTICATION_BACKENDS = ["cxmaturity.auth_backends.UserBackend"]
 
 AUTH_PASSWORD_VALIDATORS = [

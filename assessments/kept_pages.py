@@ -26,7 +26,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.html import escape
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from assessments.dashboard import managed_organisations
@@ -49,18 +49,23 @@ def render_kept(
     *,
     key: Hashable,
     context: Callable[[], dict[str, Any]],
-    slots: Mapping[str, SafeString],
+    slots: Mapping[str, SafeString | bytes],
     store: FragmentCache | None = None,
 ) -> HttpResponse:
     """``template_name`` with ``context()`` and ``slots``, from the kept page when there is one.
 
     ``context`` is called only when the page is rendered (not yet kept, or
     drawn in full). ``slots``: the template variables whose markup changes
-    per request, already escaped. ``store``: where to keep the page, when
-    its inputs (a live rubric's texts) must not outlive something else.
+    per request, already escaped, as text or UTF-8. ``store``: where to keep
+    the page, when its inputs (a live rubric's texts) must not outlive
+    something else.
     """
     if not ENABLED or len(get_messages(request)):  # type: ignore[arg-type]
-        return render(request, template_name, {**context(), **slots})
+        markup = {
+            name: mark_safe(value.decode()) if isinstance(value, bytes) else value
+            for name, value in slots.items()
+        }
+        return render(request, template_name, {**context(), **markup})
     user: Any = request.user
     full_key = (
         template_name,
@@ -80,4 +85,4 @@ def render_kept(
         _CSRF: escape(get_token(request)),
         _PATH: escape(request.get_full_path()),
     }
-    return HttpResponse(fragment.fill(values))
+    return HttpResponse(fragment.fill_bytes(values))

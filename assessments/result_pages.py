@@ -24,7 +24,6 @@ from django.conf import settings
 from django.core.cache import cache as default_cache
 from django.db import connection
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from assessments.action_item_services import action_items_for_plan
@@ -43,8 +42,10 @@ TIMEOUT = 300
 
 @dataclass(frozen=True)
 class ResultContent:
-    intro: SafeString  # breadcrumb, heading, who answered
-    body: SafeString  # scoring notes, charts, per-element guidance, reflections
+    """The page's markup, as UTF-8: kept so, a cached page is neither decoded nor encoded."""
+
+    intro: bytes  # breadcrumb, heading, who answered
+    body: bytes  # scoring notes, charts, per-element guidance, reflections
     fingerprint: str  # the action plan's (``assessments.fingerprint``)
 
 
@@ -123,8 +124,8 @@ def _render(subject: Subject, result: AssessmentResult) -> ResultContent:
         "committed_step_ids": {item.action_step_id for item in action_items},
     }
     return ResultContent(
-        intro=mark_safe(without_indentation(render_to_string(INTRO_TEMPLATE, context))),
-        body=mark_safe(without_indentation(render_to_string(BODY_TEMPLATE, context))),
+        intro=without_indentation(render_to_string(INTRO_TEMPLATE, context)).encode(),
+        body=without_indentation(render_to_string(BODY_TEMPLATE, context)).encode(),
         fingerprint=subject.fingerprint(result, get_language(), action_items),
     )
 

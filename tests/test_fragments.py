@@ -32,3 +32,11 @@ def test_a_fragment_fills_its_slots_with_the_values_given() -> None:
     )
     with pytest.raises(KeyError):
         fragment.fill({"a": "1"})
+
+
+def test_a_fragment_fills_in_as_utf8_with_text_or_utf8_values() -> None:
+    fragment = Fragment(f'<p lang="zh-hans">简体中文 “{slot("quote")}” · {slot("name")}</p>')
+    values: dict[str, str | bytes] = {"quote": "引用", "name": "周丽娜".encode()}
+    filled = fragment.fill_bytes(values)
+    assert filled == '<p lang="zh-hans">简体中文 “引用” · 周丽娜</p>'.encode()
+    assert filled.decode() == fragment.fill({"quote": "引用", "name": "周丽娜"})

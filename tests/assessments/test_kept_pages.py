@@ -37,6 +37,12 @@ def start(client: Client, world: World) -> Assessment:
     return Assessment.objects.get(team=world.alpha, cycle=world.cycle)
 
 
+def lead_on_first_section(world: World) -> tuple[Client, str]:
+    """The lead, signed in, with a started assessment; the URL of its first section."""
+    client = logged_in(world.lead)
+    return client, section_url(start(client, world), 1)
+
+
 def page(client: Client, url: str) -> str:
     response = client.get(url)
     assert response.status_code == 200
@@ -90,9 +96,7 @@ def test_a_kept_section_page_equals_the_page_drawn_in_full(
 
 
 def test_each_request_gets_its_own_csrf_token_and_path(pinned: World) -> None:
-    client = logged_in(pinned.lead)
-    assessment = start(client, pinned)
-    url = section_url(assessment, 1)
+    client, url = lead_on_first_section(pinned)
     first, second = page(client, url), page(client, url)
     tokens = CSRF_INPUT.findall(second)
     assert len(tokens) == 3  # the language switch, the sign-out and the answers
@@ -104,9 +108,7 @@ def test_each_request_gets_its_own_csrf_token_and_path(pinned: World) -> None:
 
 
 def test_a_renamed_team_and_cycle_show_on_a_kept_section_page(pinned: World) -> None:
-    client = logged_in(pinned.lead)
-    assessment = start(client, pinned)
-    url = section_url(assessment, 1)
+    client, url = lead_on_first_section(pinned)
     before = page(client, url)
     page(client, url)
     assert "Alpha support · " in before
@@ -119,9 +121,7 @@ def test_a_renamed_team_and_cycle_show_on_a_kept_section_page(pinned: World) -> 
 
 
 def test_a_closed_cycle_locks_the_kept_section_page(pinned: World) -> None:
-    client = logged_in(pinned.lead)
-    assessment = start(client, pinned)
-    url = section_url(assessment, 1)
+    client, url = lead_on_first_section(pinned)
     open_page = page(client, url)
     assert "This assessment can no longer be changed." not in open_page
     assert "Save and continue" in open_page
@@ -133,9 +133,7 @@ def test_a_closed_cycle_locks_the_kept_section_page(pinned: World) -> None:
 
 
 def test_a_message_is_shown_once_over_a_kept_page(pinned: World) -> None:
-    client = logged_in(pinned.lead)
-    assessment = start(client, pinned)
-    url = section_url(assessment, 1)
+    client, url = lead_on_first_section(pinned)
     page(client, url)
     client.post(url, {"answer-alpha-element-level": "level-2", "action": "stay"})
     with_message = page(client, url)
@@ -145,9 +143,7 @@ def test_a_message_is_shown_once_over_a_kept_page(pinned: World) -> None:
 
 
 def test_the_header_follows_the_users_roles_on_a_kept_page(pinned: World) -> None:
-    client = logged_in(pinned.lead)
-    assessment = start(client, pinned)
-    url = section_url(assessment, 1)
+    client, url = lead_on_first_section(pinned)
     assert "Dashboard" not in page(client, url)
     Membership.objects.create(
         user=pinned.lead, organisation=pinned.acme, role=Membership.Role.MANAGER

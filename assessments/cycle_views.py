@@ -156,7 +156,7 @@ def team_rename(request: AuthenticatedHttpRequest, pk: int, team_pk: int) -> Htt
     return render(
         request,
         "cycles/team_rename.html",
-        {"organisation": organisation, "team": team, "old_name": old_name, "form": form},
+        {"organisation": organisation, "old_name": old_name, "form": form},
         status=400 if form.is_bound else 200,
     )
 

@@ -24,7 +24,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from assessments.questionnaire import AnswerValues, Questionnaire
-from cxmaturity.fragments import Fragment, FragmentCache, slot
+from cxmaturity.fragments import Fragment, memo_cache, slot
 from playbook.models import Choice, Element, Question
 from playbook.versions import Rubric
 
@@ -202,5 +202,5 @@ def section_nav(questionnaire: Questionnaire, *, current: int) -> SafeString:
             ' aria-current="page"' if section.number == current else ""
         )
     # Kept with the rubric, like the cards: a live rubric's lives one request.
-    navigations = questionnaire.rubric.memo.setdefault("section-nav", FragmentCache(size=1024))
+    navigations = memo_cache(questionnaire.rubric.memo, "section-nav", size=1024)
     return navigations.get((get_language(), assessment.pk), render).fill(values)

@@ -33,7 +33,7 @@ from assessments.questionnaire import Questionnaire, Section, load_questionnaire
 from assessments.result_pages import result_content
 from assessments.results import AssessmentResult, assessment_result
 from assessments.section_cards import render_cards, section_cards, section_nav
-from cxmaturity.fragments import FragmentCache
+from cxmaturity.fragments import memo_cache
 
 
 @require_safe
@@ -156,7 +156,7 @@ def _section_page(
             "form": _section_form(questionnaire, section),
         },
         slots={"cards": cards, "section_nav": section_nav(questionnaire, current=section.number)},
-        store=rubric.memo.setdefault("section-pages", FragmentCache(size=512)),
+        store=memo_cache(rubric.memo, "section-pages", size=512),
     )
 
 

@@ -17,6 +17,7 @@ import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
+from typing import Any
 
 from django.utils.safestring import SafeString, mark_safe
 
@@ -113,3 +114,11 @@ class FragmentCache:
     def clear(self) -> None:
         with self._lock:
             self._fragments.clear()
+
+
+def memo_cache(memo: dict[Any, Any], key: Hashable, *, size: int) -> FragmentCache:
+    """The ``FragmentCache`` kept in ``memo`` (a rubric's, say) under ``key``, made when missing."""
+    cache: FragmentCache | None = memo.get(key)
+    if cache is None:  # not "or": an empty cache is falsy
+        cache = memo.setdefault(key, FragmentCache(size=size))
+    return cache

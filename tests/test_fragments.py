@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.template import engines
 
-from cxmaturity.fragments import Fragment, slot, without_indentation
+from cxmaturity.fragments import Fragment, memo_cache, slot, without_indentation
 
 
 def test_lines_lose_their_indentation_but_in_textareas_and_pre() -> None:
@@ -40,3 +40,13 @@ def test_a_fragment_fills_in_as_utf8_with_text_or_utf8_values() -> None:
     filled = fragment.fill_bytes(values)
     assert filled == '<p lang="zh-hans">简体中文 “引用” · 周丽娜</p>'.encode()
     assert filled.decode() == fragment.fill({"quote": "引用", "name": "周丽娜"})
+
+
+def test_a_memo_keeps_one_fragment_cache_per_key_even_while_empty() -> None:
+    memo: dict[object, object] = {}
+    first = memo_cache(memo, "pages", size=2)
+    assert len(first) == 0
+    assert memo_cache(memo, "pages", size=2) is first
+    first.get("a", lambda: "<p>a</p>")
+    assert memo_cache(memo, "pages", size=2) is first
+    assert memo_cache(memo, "other", size=2) is not first

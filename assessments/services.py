@@ -8,6 +8,7 @@ submission changes nothing.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 
 from django.contrib.auth.models import User
@@ -117,17 +118,12 @@ def _touch_draft(assessment: Assessment, now: datetime.datetime) -> bool:
     .update(updated_at=now)`` written as SQL: building that through the ORM
     cost every section save more than the database took to run it.
     """
-    connection = connections[router.db_for_write(Assessment)]
-    quote = connection.ops.quote_name
-    options = Assessment._meta
-    updated_at, status = options.get_field("updated_at"), options.get_field("status")
-    sql = (
-        f"UPDATE {quote(options.db_table)} SET {quote(str(updated_at.column))} = %s "
-        f"WHERE {quote(str(options.pk.column))} = %s AND {quote(str(status.column))} = %s"
-    )
+    using = router.db_for_write(Assessment)
+    connection = connections[using]
+    updated_at = Assessment._meta.get_field("updated_at")
     with connection.cursor() as cursor:
         cursor.execute(
-            sql,
+            _touch_draft_sql(using),
             [
                 updated_at.get_db_prep_save(now, connection),
                 assessment.pk,
@@ -135,6 +131,18 @@ def _touch_draft(assessment: Assessment, now: datetime.datetime) -> bool:
             ],
         )
         return cursor.rowcount == 1
+
+
+@functools.cache
+def _touch_draft_sql(using: str) -> str:
+    """The UPDATE of ``_touch_draft`` for one database, written once per process."""
+    quote = connections[using].ops.quote_name
+    options = Assessment._meta
+    updated_at, status = options.get_field("updated_at"), options.get_field("status")
+    return (
+        f"UPDATE {quote(options.db_table)} SET {quote(str(updated_at.column))} = %s "
+        f"WHERE {quote(str(options.pk.column))} = %s AND {quote(str(status.column))} = %s"
+    )
 
 
 def assessment_submit(*, assessment: Assessment) -> Assessment:

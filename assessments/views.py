@@ -106,10 +106,7 @@ def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpRespon
             request,
             "assessments/section.html",
             {
-                "assessment": assessment,
-                "questionnaire": questionnaire,
-                "section": section,
-                "form": form,
+                **_section_context(questionnaire, section, form),
                 "cards": render_cards(form.rows(), locked=assessment.is_locked),
                 "section_nav": section_nav(questionnaire, current=number),
             },
@@ -131,6 +128,18 @@ def _section_form(questionnaire: Questionnaire, section: Section, data: Any = No
     )
 
 
+def _section_context(
+    questionnaire: Questionnaire, section: Section, form: SectionForm
+) -> dict[str, Any]:
+    """What section.html reads besides its cards and list of sections."""
+    return {
+        "assessment": questionnaire.assessment,
+        "questionnaire": questionnaire,
+        "section": section,
+        "form": form,
+    }
+
+
 def _section_page(
     request: HttpRequest, questionnaire: Questionnaire, section: Section
 ) -> HttpResponse:
@@ -149,12 +158,9 @@ def _section_page(
         "assessments/section.html",
         # With the rubric (the store) and the header, what the page shows.
         key=(assessment.pk, assessment.team.name, assessment.cycle.name, section.number, locked),
-        context=lambda: {
-            "assessment": assessment,
-            "questionnaire": questionnaire,
-            "section": section,
-            "form": _section_form(questionnaire, section),
-        },
+        context=lambda: _section_context(
+            questionnaire, section, _section_form(questionnaire, section)
+        ),
         slots={"cards": cards, "section_nav": section_nav(questionnaire, current=section.number)},
         store=memo_cache(rubric.memo, "section-pages", size=512),
     )

@@ -24,7 +24,6 @@ from assessments.models import (
     can_see_action_plan,
     can_see_team,
 )
-from cxmaturity.prepared import PreparedQuery
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -40,28 +39,15 @@ def managed_organisation_ids(user: Any) -> QuerySet[Membership, Any]:
     )
 
 
-# Their own assessment needs no organisation joined in: the questionnaire
-# pages, the busiest, do not show it. The respondent is not joined in either:
-# mostly it is the user, whom the request has already read (anyone else's is
-# read when first shown, one query).
-_OWN_ASSESSMENT = PreparedQuery(
-    lambda pk: Assessment.objects.select_related("team", "cycle").filter(pk=pk)
-)
-_ASSESSMENT = PreparedQuery(
-    lambda pk: Assessment.objects.select_related("team__organisation", "cycle").filter(pk=pk)
-)
-_ACTION_PLAN = PreparedQuery(
-    lambda pk: ActionPlan.objects.select_related("team", "cycle").filter(pk=pk)
-)
-
-
 def get_assessment_for_user(request: HttpRequest, pk: int, *, own: bool = False) -> Assessment:
     """An assessment the user may see (``own``: one they answer themselves), else 404.
 
     The rule is ``Assessment.objects.visible_to``, checked in Python against the
-    user's memberships: the busiest pages then run one simple query here.
+    user's memberships (read once per request and shared with the navigation).
     """
-    assessment = (_OWN_ASSESSMENT if own else _ASSESSMENT).first(pk=pk)
+    assessment = (
+        Assessment.objects.select_related("team__organisation", "cycle").filter(pk=pk).first()
+    )
     if (
         assessment is None
         or not can_see_team(request.user, assessment.team)
@@ -79,7 +65,7 @@ def get_action_plan_for_user(request: HttpRequest, pk: int, *, ready: bool = Fal
     Checked in Python against the user's memberships, like assessments: a
     download then costs one simple query besides them.
     """
-    action_plan = _ACTION_PLAN.first(pk=pk)
+    action_plan = ActionPlan.objects.select_related("team", "cycle").filter(pk=pk).first()
     if (
         action_plan is None
         or (ready and not action_plan.is_ready)

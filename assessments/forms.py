@@ -7,16 +7,24 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import NOTE_MAX_LENGTH
 from assessments.questionnaire import AnswerValues
-from assessments.section_cards import Option, QuestionRow
 from playbook.models import Choice, Element, Question
 
 ANSWER_PREFIX = "answer-"
 NOTE_PREFIX = "note-"
+
+
+@dataclass(frozen=True)
+class QuestionCard:
+    """One question of a section page: its answer and note fields, bound to the form."""
+
+    question: Question
+    number: int
+    answer: forms.BoundField
+    note: forms.BoundField
 
 
 @dataclass(frozen=True)
@@ -48,13 +56,11 @@ class SectionForm(forms.Form):
         questions: list[Question],
         choices: dict[int, list[Choice]],
         answers: dict[int, AnswerValues],
-        memo: dict[Any, Any] | None = None,
+        locked: bool = False,
     ) -> None:
         """``choices``: each question's options by question id (``Rubric.choices_by_question``).
 
-        ``memo`` (``Rubric.memo``) keeps the fields per element and language:
-        building them cost the busiest page more than its queries. They are
-        shared between forms, so nothing may change a field after it is built.
+        ``locked``: the assessment takes no more answers; every field is shown disabled.
         """
         self.element = element
         self.questions = questions
@@ -69,13 +75,9 @@ class SectionForm(forms.Form):
                 )
                 initial[NOTE_PREFIX + question.key] = answer.note
         super().__init__(data, initial=initial)
-        if memo is None:
-            self.fields.update(self._build_fields())
-        else:
-            key = ("section-fields", element.pk, get_language())
-            if key not in memo:
-                memo[key] = self._build_fields()
-            self.fields.update(memo[key])
+        self.fields.update(self._build_fields())
+        for field in self.fields.values():
+            field.disabled = locked
 
     def _build_fields(self) -> dict[str, forms.Field]:
         fields: dict[str, forms.Field] = {}
@@ -83,6 +85,7 @@ class SectionForm(forms.Form):
             if question.is_scored:
                 field: forms.Field = forms.ChoiceField(
                     choices=[(choice.key, choice.label) for choice in self.choices[question.pk]],
+                    widget=forms.RadioSelect,
                     required=False,
                     label=question.prompt,
                     error_messages={
@@ -94,7 +97,11 @@ class SectionForm(forms.Form):
                 )
             else:
                 field = forms.CharField(
-                    required=False, label=question.prompt, max_length=10_000, strip=True
+                    required=False,
+                    label=question.prompt,
+                    max_length=10_000,
+                    strip=True,
+                    widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
                 )
             fields[ANSWER_PREFIX + question.key] = field
             fields[NOTE_PREFIX + question.key] = forms.CharField(
@@ -102,6 +109,7 @@ class SectionForm(forms.Form):
                 max_length=NOTE_MAX_LENGTH,
                 label=_("Note (evidence or context)"),
                 strip=True,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
             )
         return fields
 
@@ -130,39 +138,24 @@ class SectionForm(forms.Form):
                 )
         return cleaned
 
-    def rows(self) -> list[QuestionRow]:
-        """What each question card shows (``assessments.section_cards``), as plain values."""
-        rows = []
-        for number, question in enumerate(self.questions, 1):
-            field = self[ANSWER_PREFIX + question.key]
-            note = self[NOTE_PREFIX + question.key]
-            current = field.value()
-            note_value = note.value() or ""
-            rows.append(
-                QuestionRow(
-                    question=question,
-                    number=number,
-                    name=field.html_name,
-                    id=field.auto_id,
-                    text="" if question.is_scored else (current or ""),
-                    note_name=note.html_name,
-                    note_id=note.auto_id,
-                    note=note_value,
-                    open=" open" if note_value or note.errors else "",
-                    options=[
-                        Option(
-                            id=f"{field.auto_id}-{choice.key}",
-                            value=choice.key,
-                            choice=choice,
-                            checked=" checked" if current == choice.key else "",
-                        )
-                        for choice in self.choices[question.pk]
-                    ],
-                    errors=[str(error) for error in field.errors],
-                    note_errors=[str(error) for error in note.errors],
-                )
+    def cards(self) -> list[QuestionCard]:
+        """The section's questions in order, each with its bound answer and note fields."""
+        for name in self.errors:
+            if name in self.fields:
+                # Tie the message shown above a field to it (the card template's ids).
+                attrs = self.fields[name].widget.attrs
+                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
+                if "class" in attrs and "is-invalid" not in attrs["class"]:
+                    attrs["class"] += " is-invalid"
+        return [
+            QuestionCard(
+                question=question,
+                number=number,
+                answer=self[ANSWER_PREFIX + question.key],
+                note=self[NOTE_PREFIX + question.key],
             )
-        return rows
+            for number, question in enumerate(self.questions, 1)
+        ]
 
     def section_answers(self) -> list[SectionAnswer]:
         """The answers to store, and the emptied ones to remove (not the never-answered)."""

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cxmaturity.prepared import PreparedQuery
 from playbook.models import ActionStep, Choice, Framework, Question, RubricVersion
 
 NOTE_MAX_LENGTH = 2000
@@ -166,36 +164,6 @@ class Membership(models.Model):
     natural_key.dependencies = ["assessments.team"]  # type: ignore[attr-defined]
 
 
-_MEMBERSHIPS = PreparedQuery(
-    lambda user: Membership.objects.filter(user=user).select_related("organisation")
-)
-_MEMBERSHIPS_WITH_USER = PreparedQuery(
-    lambda user: Membership.objects.filter(user=user).select_related("user", "organisation")
-)
-_USER = PreparedQuery(lambda pk: User.objects.filter(pk=pk))
-
-
-def user_with_memberships(pk: int) -> User | None:
-    """The user with their memberships (``memberships_of``) read in one query, if they have any.
-
-    Every signed-in request reads its user, and nearly every page then reads
-    the user's memberships (the access checks, the navigation): one query
-    instead of two. A user without memberships costs a second query.
-    """
-    memberships = _MEMBERSHIPS_WITH_USER(user=pk)
-    user: Any
-    if memberships:
-        user = memberships[0].user
-        for membership in memberships:
-            membership.user = user
-    else:
-        user = _USER.first(pk=pk)
-        if user is None:
-            return None
-    user._cx_memberships = memberships
-    return cast(User, user)
-
-
 def memberships_of(user: Any) -> list[Membership]:
     """The user's memberships with their organisations, read once per request.
 
@@ -206,7 +174,7 @@ def memberships_of(user: Any) -> list[Membership]:
         return []
     cached: list[Membership] | None = getattr(user, "_cx_memberships", None)
     if cached is None:
-        cached = _MEMBERSHIPS(user=user.pk)
+        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
         user._cx_memberships = cached
     return cached
 

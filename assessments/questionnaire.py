@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from assessments.models import Answer, Assessment
-from cxmaturity.prepared import PreparedQuery
 from playbook.models import Element, Question
 from playbook.versions import Rubric, rubric_for_cycle
 
@@ -78,24 +77,6 @@ class Questionnaire:
     def answered_count(self) -> int:
         return sum(section.answered_count for section in self.sections)
 
-    def answered_counts(self) -> list[int]:
-        """Each section's ``answered_count``, in one pass over the answers (the section list)."""
-        key = ("question-sections", tuple(section.element.pk for section in self.sections))
-        where: dict[int, tuple[int, Question]] | None = self.rubric.memo.get(key)
-        if where is None:
-            where = {
-                question.pk: (index, question)
-                for index, section in enumerate(self.sections)
-                for question in section.questions
-            }
-            self.rubric.memo[key] = where
-        counts = [0] * len(self.sections)
-        for question_id, answer in self.answers.items():
-            found = where.get(question_id)
-            if found is not None and is_answered(found[1], answer):
-                counts[found[0]] += 1
-        return counts
-
     @property
     def unanswered_required(self) -> list[tuple[Section, Question]]:
         return [
@@ -113,13 +94,6 @@ class Questionnaire:
         return None
 
 
-_ANSWERS = PreparedQuery(
-    lambda assessment: Answer.objects.filter(assessment=assessment).values_list(
-        *AnswerValues._fields
-    )
-)
-
-
 def load_questionnaire(assessment: Assessment, *, only_section: int | None = None) -> Questionnaire:
     """The cycle's rubric (pinned: no query once cached; live: three) and the answers (one).
 
@@ -134,18 +108,15 @@ def load_questionnaire(assessment: Assessment, *, only_section: int | None = Non
             (element for element in rubric.elements if questions[element.pk]), 1
         )
     ]
-    answer_rows = _ANSWERS(assessment=assessment.pk)
+    answer_rows = Answer.objects.filter(assessment=assessment)
     if only_section is not None:
         # The section's questions as the cycle's rubric has them (a pinned
-        # version may differ from the live one), picked out here: one prepared
-        # query serves every section.
-        wanted = (
-            {question.pk for question in sections[only_section - 1].questions}
-            if 1 <= only_section <= len(sections)
-            else set()
+        # version may differ from the live one).
+        saved = sections[only_section - 1] if 1 <= only_section <= len(sections) else None
+        answer_rows = answer_rows.filter(
+            question_id__in=[question.pk for question in saved.questions] if saved else []
         )
-        answer_rows = [row for row in answer_rows if row[0] in wanted]
-    answers = {row[0]: AnswerValues(*row) for row in answer_rows}
+    answers = {row[0]: AnswerValues(*row) for row in answer_rows.values_list(*AnswerValues._fields)}
     for section in sections:
         section.answers = answers
     return Questionnaire(assessment=assessment, sections=sections, answers=answers, rubric=rubric)

@@ -22,7 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache as default_cache
-from django.db import connection
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
@@ -31,7 +31,6 @@ from assessments.action_plans import Subject
 from assessments.fingerprint import templates_digest
 from assessments.models import ActionItem, Assessment, Cycle
 from assessments.results import AssessmentResult
-from cxmaturity.fragments import without_indentation
 
 INTRO_TEMPLATE = "assessments/_result_intro.html"
 BODY_TEMPLATE = "assessments/_result_body.html"
@@ -42,10 +41,10 @@ TIMEOUT = 300
 
 @dataclass(frozen=True)
 class ResultContent:
-    """The page's markup, as UTF-8: kept so, a cached page is neither decoded nor encoded."""
+    """The page's markup, rendered by the template engine."""
 
-    intro: bytes  # breadcrumb, heading, who answered
-    body: bytes  # scoring notes, charts, per-element guidance, reflections
+    intro: str  # breadcrumb, heading, who answered
+    body: str  # scoring notes, charts, per-element guidance, reflections
     fingerprint: str  # the action plan's (``assessments.fingerprint``)
 
 
@@ -53,46 +52,21 @@ PAGE_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "assessments"
 
 
 def _stamp(*, team_id: int, cycle: Cycle) -> tuple[Any, ...]:
-    """What changes when the figures or the action items change: one query.
+    """What changes when the figures or the action items change: two aggregates.
 
-    The submitted assessments assessment_result reads (the cycle's, and this
-    team's from cycles opened no later), and the team's action items in the
-    cycle: how many, and when the last changed. Written in SQL because the
-    ORM spent more time building these two aggregates than the database did
-    answering them, on the busiest page after the questionnaire.
+    The submitted assessments ``assessment_result`` reads (the cycle's, and
+    this team's from cycles opened no later), and the team's action items in
+    the cycle: how many, and when the last changed.
     """
-    assessments = Assessment._meta.db_table
-    cycles = Cycle._meta.db_table
-    items = ActionItem._meta.db_table
-    sql = f"""
-        SELECT submitted.n, submitted.latest, items.n, items.latest
-        FROM (
-            SELECT COUNT(*) AS n, MAX(a.updated_at) AS latest
-            FROM {assessments} a
-            WHERE a.status = %s AND (
-                a.cycle_id = %s
-                OR (a.team_id = %s AND a.cycle_id IN (
-                    SELECT c.id FROM {cycles} c WHERE c.opens_on <= %s
-                ))
-            )
-        ) submitted, (
-            SELECT COUNT(*) AS n, MAX(i.updated_at) AS latest
-            FROM {items} i
-            WHERE i.team_id = %s AND i.cycle_id = %s
-        ) items
-    """
-    parameters: list[Any] = [
-        Assessment.Status.SUBMITTED.value,
-        cycle.pk,
-        team_id,
-        cycle.opens_on,
-        team_id,
-        cycle.pk,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        row = cursor.fetchone()
-    return tuple(str(value) for value in row or ())
+    submitted = (
+        Assessment.objects.submitted()
+        .filter(Q(cycle=cycle) | Q(team_id=team_id, cycle__opens_on__lte=cycle.opens_on))
+        .aggregate(count=Count("pk"), latest=Max("updated_at"))
+    )
+    items = ActionItem.objects.filter(team_id=team_id, cycle=cycle).aggregate(
+        count=Count("pk"), latest=Max("updated_at")
+    )
+    return (submitted["count"], submitted["latest"], items["count"], items["latest"])
 
 
 def _cache_key(subject: Subject, names: tuple[str, ...]) -> str | None:
@@ -124,8 +98,8 @@ def _render(subject: Subject, result: AssessmentResult) -> ResultContent:
         "committed_step_ids": {item.action_step_id for item in action_items},
     }
     return ResultContent(
-        intro=without_indentation(render_to_string(INTRO_TEMPLATE, context)).encode(),
-        body=without_indentation(render_to_string(BODY_TEMPLATE, context)).encode(),
+        intro=render_to_string(INTRO_TEMPLATE, context),
+        body=render_to_string(BODY_TEMPLATE, context),
         fingerprint=subject.fingerprint(result, get_language(), action_items),
     )
 

@@ -8,18 +8,16 @@ submission changes nothing.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Sequence
 
 from django.contrib.auth.models import User
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import SectionAnswer
 from assessments.models import Answer, Assessment, Cycle, Team
 from assessments.questionnaire import load_questionnaire
-from cxmaturity.prepared import PreparedUpsert
 from playbook.models import Question
 
 
@@ -66,14 +64,6 @@ def assessment_start(*, team: Team, cycle: Cycle, respondent: User) -> Assessmen
         return assessment
 
 
-# A section's answers, new or changed, in one statement compiled once.
-_upsert_answers = PreparedUpsert(
-    Answer,
-    unique_fields=["assessment", "question"],
-    update_fields=["choice", "text", "note", "updated_at"],
-)
-
-
 def assessment_save_section(
     *, assessment: Assessment, section_answers: Sequence[SectionAnswer]
 ) -> Assessment:
@@ -92,7 +82,7 @@ def assessment_save_section(
         emptied = [answer.question.pk for answer in section_answers if answer.is_empty]
         if emptied:
             Answer.objects.filter(assessment=assessment, question_id__in=emptied).delete()
-        _upsert_answers(
+        Answer.objects.bulk_create(
             [
                 Answer(
                     assessment=assessment,
@@ -103,7 +93,10 @@ def assessment_save_section(
                     updated_at=now,
                 )
                 for answer in filled
-            ]
+            ],
+            update_conflicts=True,
+            unique_fields=["assessment", "question"],
+            update_fields=["choice", "text", "note", "updated_at"],
         )
         assessment.updated_at = now
         return assessment
@@ -112,37 +105,14 @@ def assessment_save_section(
 def _touch_draft(assessment: Assessment, now: datetime.datetime) -> bool:
     """Mark the draft as saved ``now``; False when it is no longer a draft.
 
-    One statement both takes the row lock (a submit in another tab waits for
+    One UPDATE both takes the row lock (a submit in another tab waits for
     this save, and the other way round) and checks that the assessment is
-    still a draft. It is ``Assessment.objects.filter(pk=..., status=DRAFT)
-    .update(updated_at=now)`` written as SQL: building that through the ORM
-    cost every section save more than the database took to run it.
+    still a draft.
     """
-    using = router.db_for_write(Assessment)
-    connection = connections[using]
-    updated_at = Assessment._meta.get_field("updated_at")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _touch_draft_sql(using),
-            [
-                updated_at.get_db_prep_save(now, connection),
-                assessment.pk,
-                Assessment.Status.DRAFT.value,
-            ],
-        )
-        return cursor.rowcount == 1
-
-
-@functools.cache
-def _touch_draft_sql(using: str) -> str:
-    """The UPDATE of ``_touch_draft`` for one database, written once per process."""
-    quote = connections[using].ops.quote_name
-    options = Assessment._meta
-    updated_at, status = options.get_field("updated_at"), options.get_field("status")
-    return (
-        f"UPDATE {quote(options.db_table)} SET {quote(str(updated_at.column))} = %s "
-        f"WHERE {quote(str(options.pk.column))} = %s AND {quote(str(status.column))} = %s"
+    updated = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
+        updated_at=now
     )
+    return updated == 1
 
 
 def assessment_submit(*, assessment: Assessment) -> Assessment:

@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -26,14 +27,11 @@ from assessments.access import (
 from assessments.action_plans import Subject, action_plan_for_fingerprint
 from assessments.charts import cycle_charts
 from assessments.forms import SectionForm
-from assessments.kept_pages import render_kept
 from assessments.models import ActionPlan, Assessment, Cycle, Team
 from assessments.overview import managed_organisations, team_overview
 from assessments.questionnaire import Questionnaire, Section, load_questionnaire
 from assessments.result_pages import result_content
 from assessments.results import AssessmentResult, assessment_result
-from assessments.section_cards import render_cards, section_cards, section_nav
-from cxmaturity.fragments import memo_cache
 
 
 @require_safe
@@ -100,21 +98,11 @@ def assessment_section(request: HttpRequest, pk: int, number: int) -> HttpRespon
                 messages.error(request, str(error.message))
                 return redirect("assessment_resume", pk=assessment.pk)
             return _after_save(request, assessment, number, len(questionnaire.sections))
-        # The page again, with the errors and every section's progress.
-        questionnaire = load_questionnaire(assessment)
-        return render(
-            request,
-            "assessments/section.html",
-            {
-                **_section_context(questionnaire, section, form),
-                "cards": render_cards(form.rows(), locked=assessment.is_locked),
-                "section_nav": section_nav(questionnaire, current=number),
-            },
-            status=400,
-        )
+        # The page again, as typed, with the errors and every section's progress.
+        return _section_page(request, load_questionnaire(assessment), section, form, status=400)
     if saving:  # nothing posted: the page as stored
         questionnaire = load_questionnaire(assessment)
-    return _section_page(request, questionnaire, section)
+    return _section_page(request, questionnaire, section, _section_form(questionnaire, section))
 
 
 def _section_form(questionnaire: Questionnaire, section: Section, data: Any = None) -> SectionForm:
@@ -124,45 +112,28 @@ def _section_form(questionnaire: Questionnaire, section: Section, data: Any = No
         questions=section.questions,
         choices=questionnaire.rubric.choices_by_question,
         answers=questionnaire.answers,
-        memo=questionnaire.rubric.memo,
+        locked=questionnaire.assessment.is_locked,
     )
-
-
-def _section_context(
-    questionnaire: Questionnaire, section: Section, form: SectionForm
-) -> dict[str, Any]:
-    """What section.html reads besides its cards and list of sections."""
-    return {
-        "assessment": questionnaire.assessment,
-        "questionnaire": questionnaire,
-        "section": section,
-        "form": form,
-    }
 
 
 def _section_page(
-    request: HttpRequest, questionnaire: Questionnaire, section: Section
+    request: HttpRequest,
+    questionnaire: Questionnaire,
+    section: Section,
+    form: SectionForm,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
-    """A section with its stored answers: kept with the rubric, filled in per request."""
-    assessment, rubric = questionnaire.assessment, questionnaire.rubric
-    locked = assessment.is_locked
-    cards = section_cards(
-        rubric=rubric,
-        element=section.element,
-        locked=locked,
-        answers=questionnaire.answers,
-        rows=lambda: _section_form(questionnaire, section).rows(),
-    )
-    return render_kept(
+    return render(
         request,
         "assessments/section.html",
-        # With the rubric (the store) and the header, what the page shows.
-        key=(assessment.pk, assessment.team.name, assessment.cycle.name, section.number, locked),
-        context=lambda: _section_context(
-            questionnaire, section, _section_form(questionnaire, section)
-        ),
-        slots={"cards": cards, "section_nav": section_nav(questionnaire, current=section.number)},
-        store=memo_cache(rubric.memo, "section-pages", size=512),
+        {
+            "assessment": questionnaire.assessment,
+            "questionnaire": questionnaire,
+            "section": section,
+            "form": form,
+        },
+        status=status,
     )
 
 
@@ -249,16 +220,15 @@ def _render_result(
     action_plan = action_plan_for_fingerprint(
         subject, language=get_language(), fingerprint=content.fingerprint
     )
-    return render_kept(
+    return render(
         request,
         "assessments/results.html",
-        # What the action plan's box shows; the content is in the slots.
-        key=(
-            request_url,
-            action_plan and (action_plan.pk, action_plan.is_ready, action_plan.is_failed),
-        ),
-        context=lambda: {"action_plan": action_plan, "request_url": request_url},
-        slots={"intro": content.intro, "body": content.body},
+        {
+            "intro": mark_safe(content.intro),  # rendered by the template engine
+            "body": mark_safe(content.body),
+            "action_plan": action_plan,
+            "request_url": request_url,
+        },
     )
 
 

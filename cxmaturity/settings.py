@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -111,31 +112,44 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Django's model backend, reading the signed-in user with their memberships in one query.
-AUTHENTICATION_BACKENDS = ["cxmaturity.auth_backends.UserBackend"]
-
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sessions live in the database and are read from it on every request (one
-# plain query, cxmaturity/sessions.py), never from a per-process cache: a
-# logout in one worker must end the session in every other worker too.
-SESSION_ENGINE = "cxmaturity.sessions"
-
-# One cache per process, in memory. It keeps results pages
-# (assessments/result_pages.py) and chart drawings (assessments/chart_export.py)
-# under keys that hold every input, so nothing is ever invalidated and
-# processes need not share it. A results page is some 60 KB: 1,000 entries
-# bound a process to about 60 MB.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 1000},
+# Django's cache: local memory per process by default; with REDIS_URL, Django's
+# built-in Redis backend, which every web process and task worker shares. It
+# holds results pages' content (results/cache.py) and chart drawings for PDFs
+# (reports/chart_export.py), each under a key derived from its inputs, so
+# nothing is invalidated by hand.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cxmaturity"),
+        }
     }
-}
+else:
+    # A results page is some 60 KB: 1,000 entries bound a process to about 60 MB.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
+
+# Sessions in the database; with a shared cache (REDIS_URL) read through it
+# (cached_db). Never a per-process cache: a logout handled by one server
+# process must end the session in every other process at once.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -171,7 +185,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "cxmaturity.static_storage.StaticFilesStorage"
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }

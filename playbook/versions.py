@@ -167,9 +167,6 @@ class Rubric:
     elements: list[Element]
     version_id: int | None = None
     _levels: dict[tuple[int, int], Level] | None = field(default=None, repr=False)
-    # What callers derive from this rubric alone (rendered markup, say): it lives
-    # and dies with the rubric, so a pinned version keeps it for the process.
-    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     # Lists, read once: each ``.all()`` on a prefetched relation builds a new
     # QuerySet, which the busiest pages would otherwise do dozens of times.

@@ -16,7 +16,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from assessments import chart_export, charts, kept_pages
+from assessments import chart_export, charts
 from assessments.models import Cycle, Organisation, Team
 from playbook.models import Framework
 from playbook.versions import rubric_for_version
@@ -42,11 +42,9 @@ def _forget_pinned_rubrics() -> Iterator[None]:
     """Each test's database starts empty, so ids repeat: drop the process caches."""
     rubric_for_version.cache_clear()
     cache.clear()
-    kept_pages.pages.clear()
     yield
     rubric_for_version.cache_clear()
     cache.clear()
-    kept_pages.pages.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -150,20 +150,6 @@ def test_a_deactivated_user_is_signed_out_at_the_next_request(world: World) -> N
     assert client.get(reverse("home")).status_code == 302
 
 
-def test_the_signed_in_user_is_read_with_every_field(world: World) -> None:
-    """The user is read by written SQL: the fields must arrive typed as the ORM types them."""
-    client = logged_in(world.lead)
-    request = client.get(reverse("home")).wsgi_request
-    user = request.user
-
-    assert isinstance(user, User)
-    assert user.pk == world.lead.pk
-    assert user.username == "lead"
-    assert user.is_active is True
-    assert user.date_joined == world.lead.date_joined
-    assert user.last_login is not None and user.last_login.tzinfo is not None
-
-
 def test_admin_link_is_shown_to_staff_only(world: World) -> None:
     admin_url = f'href="{reverse("admin:index")}"'
 

@@ -7,7 +7,9 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from assessments.models import Assessment, Cycle, Membership, Organisation, Team
+from assessments.models import Assessment
+from organisations.access import visible_teams
+from organisations.models import Cycle, Membership, Organisation, Team
 from playbook.models import Question
 from playbook.versions import rubric_for_version
 
@@ -31,7 +33,7 @@ def team_overview(user: Any) -> list[TeamCycleRow]:
 
     (Plus one per pinned rubric this process has not read yet.)
     """
-    teams = list(Team.objects.visible_to(user).select_related("organisation"))
+    teams = list(visible_teams(user).select_related("organisation"))
     cycles = list(
         Cycle.objects.open()
         .filter(organisation_id__in={team.organisation_id for team in teams})

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import SectionAnswer
-from assessments.models import Answer, Assessment, Cycle, Team
+from assessments.models import Answer, Assessment
 from assessments.questionnaire import load_questionnaire
+from organisations.models import Cycle, Team
 from playbook.models import Question
 
 

@@ -29,14 +29,8 @@ from django.db import transaction  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from assessments.models import (  # noqa: E402
-    Answer,
-    Assessment,
-    Cycle,
-    Membership,
-    Organisation,
-    Team,
-)
+from assessments.models import Answer, Assessment  # noqa: E402
+from organisations.models import Cycle, Membership, Organisation, Team  # noqa: E402
 from playbook.models import Framework  # noqa: E402
 from playbook.versions import rubric_for_cycle, rubric_version_for  # noqa: E402
 

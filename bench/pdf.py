@@ -30,8 +30,9 @@ django.setup()
 from django.core.cache import cache  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
-from assessments.action_plans import action_plan_prepare  # noqa: E402
-from assessments.models import ActionPlan, Assessment  # noqa: E402
+from assessments.models import Assessment  # noqa: E402
+from reports.models import ActionPlan  # noqa: E402
+from reports.plans import action_plan_prepare  # noqa: E402
 
 REFERENCE = ROOT / "bench" / "reference.html"
 WARM_RUNS = 5

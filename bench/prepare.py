@@ -21,8 +21,9 @@ from django.contrib.auth.models import User  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from assessments.models import Answer, Assessment, Cycle, Team  # noqa: E402
+from assessments.models import Answer, Assessment  # noqa: E402
 from assessments.questionnaire import load_questionnaire  # noqa: E402
+from organisations.models import Cycle, Team  # noqa: E402
 
 CSRF_TOKEN = "b" * 32  # an unmasked secret is a valid token for cookie + form field
 

@@ -59,8 +59,15 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "django_tasks_db",
+    # The areas of the product, each importing only those above it.
     "playbook",
+    "organisations",
     "assessments",
+    "results",
+    "action_items",
+    "reports",
+    "dashboard",
+    "exports",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "assessments.context_processors.navigation",
+                "organisations.context_processors.navigation",
             ],
         },
     },

@@ -16,10 +16,11 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
 
-from assessments import chart_export, charts
-from assessments.models import Cycle, Organisation, Team
+from organisations.models import Cycle, Organisation, Team
 from playbook.models import Framework
 from playbook.versions import rubric_for_version
+from reports import chart_export
+from results import charts
 from tests import factories
 
 

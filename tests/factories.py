@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
-from assessments.models import Cycle, Membership, Organisation, Team
+from organisations.models import Cycle, Membership, Organisation, Team
 from playbook.models import ActionStep, Choice, Element, FocusArea, Framework, Level, Question
 
 PASSWORD = "test-password-123"

@@ -10,7 +10,7 @@ from django.core import serializers
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from assessments.models import Cycle, Membership, Organisation, Team
+from organisations.models import Cycle, Membership, Organisation, Team
 from playbook.checks import OPTIONAL_TEXTS, rubric_problems
 from playbook.models import (
     ActionStep,

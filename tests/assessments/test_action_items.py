@@ -9,8 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments import action_item_services as services
-from assessments.models import ActionItem, Assessment, Cycle
+from action_items import services
+from action_items.models import ActionItem
+from assessments.models import Assessment
+from organisations.models import Cycle
 from playbook.models import ActionStep
 from tests import factories
 from tests.assessments.test_results import submitted

@@ -12,7 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from assessments.models import Answer, Assessment, Cycle, Membership, Organisation, Team
+from assessments.models import Answer, Assessment
+from organisations.models import Cycle, Membership, Organisation, Team
 from playbook.models import Choice, Question
 from tests import factories
 from tests.conftest import World
@@ -87,10 +88,11 @@ GROWN_TEXT: dict[type[models.Model], str] = {
 }
 
 
-def test_every_registered_assessments_model_is_covered_here() -> None:
+def test_every_registered_organisations_and_assessments_model_is_covered_here() -> None:
     registered = {
         model
-        for model in apps.get_app_config("assessments").get_models()
+        for app in ("organisations", "assessments")
+        for model in apps.get_app_config(app).get_models()
         if admin.site.is_registered(model)
     }
     assert registered == set(EXPECTED_TEXT)

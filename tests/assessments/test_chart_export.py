@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import plotly.graph_objects as go
 import pytest
 
-from assessments import chart_export
+from reports import chart_export
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>ok</text></svg>'
 
@@ -118,7 +118,7 @@ def test_second_failure_raises_and_logs(
 ) -> None:
     fake_server.plan = ["fail", "fail"]
     with (
-        caplog.at_level(logging.ERROR, logger="assessments.chart_export"),
+        caplog.at_level(logging.ERROR, logger="reports.chart_export"),
         pytest.raises(chart_export.ChartExportError, match="Chromium died"),
     ):
         chart_export.figure_to_svg(bar_figure(["A"]))

@@ -17,10 +17,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from assessments import charts
-from assessments.models import Answer, Assessment, Cycle, Team
-from assessments.results import assessment_result, cycle_overview
+from assessments.models import Answer, Assessment
+from organisations.models import Cycle, Team
 from playbook.models import Choice, Framework, Question
+from results import charts
+from results.selectors import assessment_result, cycle_overview
 from tests import factories
 from tests.conftest import World
 

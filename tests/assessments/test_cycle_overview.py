@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Cycle, Team
+from organisations.models import Cycle, Team
 from tests import factories
 from tests.assessments.test_charts import page_figures, submit
 from tests.conftest import World, logged_in

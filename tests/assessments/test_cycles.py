@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import cycle_services
-from assessments.models import Answer, Assessment, Cycle, Organisation
+from assessments.models import Answer, Assessment
+from organisations import services as cycle_services
+from organisations.models import Cycle, Organisation
 from playbook.models import Framework, Question
 from playbook.versions import rubric_for_cycle, rubric_version_for
 from tests import factories

@@ -11,9 +11,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import charts
-from assessments.models import Answer, Assessment, Cycle, Membership, Team
+from assessments.models import Answer, Assessment
+from organisations.models import Cycle, Membership, Team
 from playbook.models import Choice, Question
+from results import charts
 from tests import factories
 from tests.assessments.test_charts import earlier_cycle, page_figures, submit
 from tests.assessments.test_cycle_overview import tables

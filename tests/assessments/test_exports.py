@@ -18,8 +18,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import exports
-from assessments.models import Answer, Assessment, Cycle
+from assessments.models import Answer, Assessment
+from exports import writers
+from organisations.models import Cycle
 from playbook.models import Choice, Question
 from playbook.versions import rubric_version_for
 from tests import factories
@@ -92,7 +93,7 @@ def answered(world: World) -> World:
     answer(draft, "alpha-element-level", "level-1", note='=HYPERLINK("http://evil")')
     answer(draft, "alpha-element-reflect", text="+1 from us", note="@SUM(A1:A2)")
     answer(draft, "beta-element-agree", note="- just a note")
-    # Another cycle and another organisation: never in this cycle's exports.
+    # Another cycle and another organisation: never in this cycle's writers.
     other_cycle = factories.make_cycle(world.acme, [world.framework], name="2025", slug="2025")
     answer(
         Assessment.objects.create(team=world.alpha, cycle=other_cycle, respondent=world.lead),
@@ -388,7 +389,7 @@ def test_xlsx_keeps_types_and_writes_formulas_as_text(
 def test_xlsx_too_large_for_a_worker_sends_the_manager_to_the_csv(
     manager_client: Client, answered: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exports, "XLSX_MAX_ROWS", 5)
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 5)
 
     refused = manager_client.get(export_url("answers", answered.cycle, "xlsx"), follow=True)
     scores = manager_client.get(export_url("scores", answered.cycle, "xlsx"))

@@ -8,10 +8,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Answer, Assessment, Cycle
-from assessments.results import assessment_result
+from assessments.models import Answer, Assessment
+from organisations.models import Cycle
 from playbook.models import Choice, Level, Question, RubricVersion
 from playbook.versions import rubric_for_cycle, rubric_version_for
+from results.selectors import assessment_result
 from tests import factories
 from tests.assessments.helpers import section_url
 from tests.assessments.test_results import submitted

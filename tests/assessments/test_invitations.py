@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import cycle_services
-from assessments.models import Invitation, Membership, Organisation, Team
+from organisations import services as cycle_services
+from organisations.models import Invitation, Membership, Organisation, Team
 from tests.conftest import World, logged_in
 
 NEW_PASSWORD = "quiet-harbour-lantern-42"

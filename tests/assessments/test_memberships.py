@@ -1,26 +1,30 @@
-"""A user's memberships are read once per request (``memberships_of``)."""
+"""The navigation lists the organisations a user manages, read once per page."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from assessments.models import Membership, memberships_of
+from django.test import RequestFactory
+
+from organisations.context_processors import navigation
 from tests import factories
 from tests.conftest import World
 
 
-def test_memberships_are_read_once_with_their_organisations(
+def test_the_dashboard_links_are_read_once_per_page(
     world: World, django_assert_num_queries: Any
 ) -> None:
     factories.make_manager(world.lead, world.globex)
+    request = RequestFactory().get("/")
+    request.user = world.lead
+    organisations = navigation(request)["dashboard_organisations"]
     with django_assert_num_queries(1):
-        memberships = memberships_of(world.lead)
-        assert sorted((m.role, m.organisation.name) for m in memberships) == [
-            (Membership.Role.LEAD, "Acme"),
-            (Membership.Role.MANAGER, "Globex"),
-        ]
-        assert memberships_of(world.lead) is memberships
+        assert [organisation.name for organisation in organisations()] == ["Globex"]
+        assert organisations() == organisations()
 
 
-def test_a_user_without_memberships_has_none(world: World) -> None:
-    assert memberships_of(world.outsider) == []
+def test_a_lead_or_an_outsider_has_no_dashboard_links(world: World) -> None:
+    for user in (world.lead, world.outsider):
+        request = RequestFactory().get("/")
+        request.user = user
+        assert navigation(request)["dashboard_organisations"]() == []

@@ -12,16 +12,18 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from assessments import chart_export, organisation_reports
-from assessments.models import ActionPlan, Cycle
-from assessments.organisation_reports import (
+from dashboard import organisation_plan
+from dashboard.organisation_plan import (
     OrganisationResult,
     organisation_fingerprint,
     organisation_plan_filename,
     organisation_result,
     render_organisation_plan,
 )
+from organisations.models import Cycle
 from playbook.models import ActionStep
+from reports import chart_export
+from reports.models import ActionPlan
 from tests import factories
 from tests.assessments.test_charts import submit
 from tests.conftest import World, logged_in
@@ -200,13 +202,13 @@ def test_a_large_organisation_gets_its_heatmap_in_page_sized_parts(
         return fake_svg(figure)
 
     monkeypatch.setattr(chart_export, "figure_to_svg", recording_svg)
-    monkeypatch.setattr(organisation_reports, "HEATMAP_TEAMS_PER_DRAWING", 2)
+    monkeypatch.setattr(organisation_plan, "HEATMAP_TEAMS_PER_DRAWING", 2)
     for number in range(3):
         team = world.acme.teams.create(name=f"Team {number}", slug=f"team-{number}")
         submit(team, world.cycle, world.lead, {"alpha-element-level": "level-3"})
     render_organisation_plan(result_for(world), language="en")
     assert len(sizes) == 2
-    assert {size["width"] for size in sizes} == {organisation_reports.HEATMAP_WIDTH}
+    assert {size["width"] for size in sizes} == {organisation_plan.HEATMAP_WIDTH}
 
 
 def test_fingerprint_follows_what_the_pdf_shows(world: World, assessed: None) -> None:
@@ -257,7 +259,7 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[OrganisationResult]:
         calls.append(result)
         return b"%PDF organisation " + language.encode()
 
-    monkeypatch.setattr(organisation_reports, "render_organisation_plan", fake_render)
+    monkeypatch.setattr(organisation_plan, "render_organisation_plan", fake_render)
     return calls
 
 
@@ -322,7 +324,7 @@ def test_a_failed_organisation_plan_retries_through_its_own_url(
     def broken_render(result: OrganisationResult, *, language: str) -> bytes:
         raise OSError("disk full")
 
-    monkeypatch.setattr(organisation_reports, "render_organisation_plan", broken_render)
+    monkeypatch.setattr(organisation_plan, "render_organisation_plan", broken_render)
     with django_capture_on_commit_callbacks(execute=True):
         manager_client.post(request_url(world))
     plan = ActionPlan.objects.get()
@@ -407,7 +409,7 @@ def test_real_heatmap_is_a_vector_drawing_with_text_labels(
 
 
 def test_team_pages_list_the_teams_action_items(world: World, assessed: None) -> None:
-    from assessments.models import ActionItem
+    from action_items.models import ActionItem
 
     before = organisation_fingerprint(result_for(world), language="en")
     ActionItem.objects.create(

@@ -9,8 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Assessment, Team
+from assessments.models import Assessment
 from assessments.questionnaire import load_questionnaire
+from organisations.models import Team
 from tests import factories
 from tests.assessments.helpers import answer_everything, section_url
 

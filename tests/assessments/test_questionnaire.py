@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Answer, Assessment, Cycle
+from assessments.models import Answer, Assessment
 from assessments.questionnaire import load_questionnaire
+from organisations.models import Cycle
 from playbook.models import Choice, Question
 from playbook.versions import rubric_version_for
 from tests.assessments.helpers import answer_everything, section_url
@@ -339,12 +341,17 @@ def test_lead_home_has_no_manager_links(lead_client: Client, world: World) -> No
     assert reverse("team_action_items", args=[world.alpha.pk]) in page
 
 
-def test_the_python_access_check_agrees_with_the_queryset(world: World) -> None:
-    from assessments.models import Team, can_see_team
+def test_leads_see_their_teams_and_managers_their_organisations_teams(world: World) -> None:
+    from organisations.access import visible_teams
 
-    for user in (world.lead, world.lead2, world.manager, world.other_lead, world.outsider):
-        visible = set(Team.objects.visible_to(user))
-        assert {team for team in Team.objects.all() if can_see_team(user, team)} == visible
+    def names(user: User) -> set[str]:
+        return {team.slug for team in visible_teams(user)}
+
+    assert names(world.lead) == {"alpha"}
+    assert names(world.lead2) == {"beta"}
+    assert names(world.manager) == {"alpha", "beta"}
+    assert names(world.other_lead) == {"gamma"}
+    assert names(world.outsider) == set()
 
 
 def test_saving_a_section_reads_its_questions_as_the_cycles_pinned_rubric_has_them(

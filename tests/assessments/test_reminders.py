@@ -12,7 +12,8 @@ from django.core.mail import EmailMessage
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
-from assessments.models import Assessment, Cycle, Reminder
+from assessments.models import Assessment, Reminder
+from organisations.models import Cycle
 from tests.conftest import World
 
 TODAY = datetime.date(2026, 9, 1)

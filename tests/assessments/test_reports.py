@@ -13,11 +13,12 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from assessments import chart_export, reports
-from assessments.action_item_services import action_item_carry_over
-from assessments.models import ActionItem, Answer, Assessment
-from assessments.results import AssessmentResult, assessment_result
+from action_items.models import ActionItem
+from action_items.services import action_item_carry_over
+from assessments.models import Answer, Assessment
 from playbook.models import Question
+from reports import chart_export, pdf
+from results.selectors import AssessmentResult, assessment_result
 from tests import factories
 from tests.assessments.test_results import submitted
 from tests.conftest import World
@@ -76,7 +77,7 @@ def result_for(
 def test_english_plan_names_team_elements_and_the_steps_for_the_levels_reached(
     world: World,
 ) -> None:
-    text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+    text = pdf_text(pdf.render_action_plan(result_for(world), language="en"))
 
     for expected in ("Alpha support", "Acme", "2026 H2", "Element alpha-element", "Test framework"):
         assert expected in text
@@ -100,14 +101,14 @@ def test_english_plan_names_team_elements_and_the_steps_for_the_levels_reached(
 
 
 def test_summary_table_shows_score_and_level(world: World) -> None:
-    pages = pdf_pages(reports.render_action_plan(result_for(world), language="en"))
+    pages = pdf_pages(pdf.render_action_plan(result_for(world), language="en"))
     summary = next(page for page in pages if "Summary of levels" in page)
     assert "Element alpha-element 3.0 3 Stage 3" in summary
     assert "Element beta-element growth opportunity 1.5 2 Stage 2" in summary
 
 
 def test_chinese_plan_has_the_chinese_rubric(world: World) -> None:
-    text = pdf_text(reports.render_action_plan(result_for(world), language="zh-hans"))
+    text = pdf_text(pdf.render_action_plan(result_for(world), language="zh-hans"))
 
     assert "Alpha support" in text
     assert "测试框架" in text
@@ -125,7 +126,7 @@ def test_level_five_lists_where_to_go_from_here(world: World) -> None:
     result = result_for(
         world, {"alpha-element-level": "level-5", "alpha-element-agree": "strongly-agree"}
     )
-    text = pdf_text(reports.render_action_plan(result, language="en"))
+    text = pdf_text(pdf.render_action_plan(result, language="en"))
     assert "Where to go from here" in text
     assert "alpha-element step 5.1" in text
     assert "alpha-element step 5.2" in text
@@ -136,7 +137,7 @@ def test_element_without_enough_answers_has_no_steps(world: World) -> None:
     result = result_for(
         world, {"alpha-element-level": "not-sure", "alpha-element-agree": "not-sure"}
     )
-    text = pdf_text(reports.render_action_plan(result, language="en"))
+    text = pdf_text(pdf.render_action_plan(result, language="en"))
     assert "Not enough answers" in text
     assert "alpha-element step" not in text
     assert "Owner" not in text
@@ -144,14 +145,14 @@ def test_element_without_enough_answers_has_no_steps(world: World) -> None:
 
 def test_reflections_are_included(world: World) -> None:
     result = result_for(world, texts={"alpha-element-reflect": "We rarely ask customers."})
-    text = pdf_text(reports.render_action_plan(result, language="en"))
+    text = pdf_text(pdf.render_action_plan(result, language="en"))
     assert "Reflections" in text
     assert "Reflect on alpha-element." in text
     assert "We rarely ask customers." in text
 
 
 def test_growth_opportunity_is_named(world: World) -> None:
-    text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+    text = pdf_text(pdf.render_action_plan(result_for(world), language="en"))
     assert "Biggest growth opportunity: Element beta-element (1.5)" in text
 
 
@@ -166,7 +167,7 @@ def test_team_result_shows_median_and_spread(world: World) -> None:
     submitted(
         world, second, {"alpha-element-level": "level-4", "alpha-element-agree": "strongly-agree"}
     )
-    text = pdf_text(reports.render_action_plan(assessment_result(mine), language="en"))
+    text = pdf_text(pdf.render_action_plan(assessment_result(mine), language="en"))
     assert "Team median (lowest–highest)" in text
     assert "2.8 (1.0–4.5)" in text  # median of 1.0 and 4.5 is 2.75
     assert "respondents disagree" in text
@@ -176,14 +177,14 @@ def test_team_result_shows_median_and_spread(world: World) -> None:
 def test_single_respondent_plan_names_the_respondent(world: World) -> None:
     world.lead.first_name, world.lead.last_name = "Lee", "Lead"
     world.lead.save()
-    text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+    text = pdf_text(pdf.render_action_plan(result_for(world), language="en"))
     assert "Respondent Lee Lead" in text
     assert "Team median" not in text
     assert "Team result" not in text
 
 
 def test_pages_are_numbered_with_a_running_footer(world: World) -> None:
-    pages = pdf_pages(reports.render_action_plan(result_for(world), language="en"))
+    pages = pdf_pages(pdf.render_action_plan(result_for(world), language="en"))
     total = len(pages)
     assert total >= 4  # cover, summary, charts, the framework
     assert "Page 1 of" not in pages[0]  # the cover stays clean
@@ -198,7 +199,7 @@ def test_each_framework_starts_on_a_new_page(world: World) -> None:
     second_framework.save()
     world.cycle.frameworks.add(second_framework)
     answers = {**ANSWERS, "gamma-element-level": "level-4", "gamma-element-agree": "agree"}
-    pages = pdf_pages(reports.render_action_plan(result_for(world, answers), language="en"))
+    pages = pdf_pages(pdf.render_action_plan(result_for(world, answers), language="en"))
     first = next(i for i, page in enumerate(pages) if "alpha-element step 3.1" in page)
     second = next(i for i, page in enumerate(pages) if "gamma-element step 4.1" in page)
     assert second > first
@@ -207,7 +208,7 @@ def test_each_framework_starts_on_a_new_page(world: World) -> None:
 
 
 def test_charts_are_inlined(world: World) -> None:
-    text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+    text = pdf_text(pdf.render_action_plan(result_for(world), language="en"))
     assert FAKE_CHART in text
     assert "Scores for Test framework" in text  # each chart's data table
     assert NOTE not in text
@@ -220,10 +221,10 @@ def test_failed_chart_export_still_gives_a_plan_with_tables_and_a_note(
         raise chart_export.ChartExportError("Chromium died")
 
     monkeypatch.setattr(chart_export, "figure_to_svg", broken)
-    with caplog.at_level(logging.WARNING, logger="assessments.reports"):
-        pdf = reports.render_action_plan(result_for(world), language="en")
+    with caplog.at_level(logging.WARNING, logger="reports.document"):
+        document = pdf.render_action_plan(result_for(world), language="en")
 
-    text = pdf_text(pdf)
+    text = pdf_text(document)
     assert NOTE in text
     assert FAKE_CHART not in text
     assert "Scores for Test framework" in text
@@ -255,7 +256,7 @@ def test_chart_export_is_retried_once(world: World, monkeypatch: pytest.MonkeyPa
     chart_export.stop()
     monkeypatch.setattr(chart_export, "_KaleidoServer", FlakyServer)
     try:
-        text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+        text = pdf_text(pdf.render_action_plan(result_for(world), language="en"))
     finally:
         chart_export.stop()
 
@@ -266,9 +267,9 @@ def test_chart_export_is_retried_once(world: World, monkeypatch: pytest.MonkeyPa
 
 def test_filename_names_team_cycle_and_language(world: World) -> None:
     result = result_for(world)
-    assert reports.action_plan_filename(result, "en") == "action-plan-alpha-support-2026-h2-en.pdf"
+    assert pdf.action_plan_filename(result, "en") == "action-plan-alpha-support-2026-h2-en.pdf"
     assert (
-        reports.action_plan_filename(result, "zh-hans")
+        pdf.action_plan_filename(result, "zh-hans")
         == "action-plan-alpha-support-2026-h2-zh-hans.pdf"
     )
 
@@ -277,20 +278,18 @@ def test_filename_is_ascii_for_a_chinese_team_name(world: World) -> None:
     world.alpha.name = "客户支持"
     world.alpha.save()
     result = result_for(world)
-    assert (
-        reports.action_plan_filename(result, "zh-hans") == "action-plan-alpha-2026-h2-zh-hans.pdf"
-    )
+    assert pdf.action_plan_filename(result, "zh-hans") == "action-plan-alpha-2026-h2-zh-hans.pdf"
 
 
 def test_css_string_cannot_break_out_of_the_stylesheet() -> None:
-    assert reports.css_string('A "team" </style>') == '"A \\22 team\\22  \\3c /style\\3e "'
+    assert pdf.css_string('A "team" </style>') == '"A \\22 team\\22  \\3c /style\\3e "'
 
 
 def test_page_numbers_follow_the_word_order_of_the_language() -> None:
-    assert reports.page_number_css("第 %(page)s 页，共 %(pages)s 页") == (
+    assert pdf.page_number_css("第 %(page)s 页，共 %(pages)s 页") == (
         '"第 " counter(page) " 页，共 " counter(pages) " 页"'
     )
-    assert reports.page_number_css("Page %(page)s of %(pages)s") == (
+    assert pdf.page_number_css("Page %(page)s of %(pages)s") == (
         '"Page " counter(page) " of " counter(pages)'
     )
 
@@ -307,7 +306,7 @@ def test_rendering_does_not_query_per_element(
     )
     result = assessment_result(assessment)
     with django_assert_max_num_queries(2):  # type: ignore[operator]
-        reports.render_action_plan(result, language="en")
+        pdf.render_action_plan(result, language="en")
 
 
 def test_plan_lists_the_team_action_items_with_owner_due_date_and_status(world: World) -> None:
@@ -337,7 +336,7 @@ def test_plan_lists_the_team_action_items_with_owner_due_date_and_status(world: 
     ActionItem.objects.create(team=world.beta, cycle=world.cycle, title="Beta's own item")
     result = result_for(world)
 
-    with_items = pdf_pages(reports.render_action_plan(result, language="en"))
+    with_items = pdf_pages(pdf.render_action_plan(result, language="en"))
     section = next(page for page in with_items if "Committed action items" in page)
     assert "Action item Owner Due date Status" in section
     assert "Run a customer survey Bea Beta Sept. 30, 2026 Doing" in section
@@ -350,7 +349,7 @@ def test_plan_lists_the_team_action_items_with_owner_due_date_and_status(world: 
 
 
 def test_plan_without_action_items_has_no_such_section(world: World) -> None:
-    text = pdf_text(reports.render_action_plan(result_for(world), language="en"))
+    text = pdf_text(pdf.render_action_plan(result_for(world), language="en"))
     assert "Committed action items" not in text
 
 
@@ -388,13 +387,13 @@ def test_real_charts_are_vector_drawings_with_text_labels(
     _answer(beta, "alpha-element-agree", "agree")
     result = result_for(world)
 
-    drawn = reports.render_action_plan(result, language=language)
+    drawn = pdf.render_action_plan(result, language=language)
 
     def broken(figure: go.Figure, **size: int) -> str:
         raise chart_export.ChartExportError("no Chromium")
 
     monkeypatch.setattr(chart_export, "figure_to_svg", broken)
-    tables_only = reports.render_action_plan(result, language=language)
+    tables_only = pdf.render_action_plan(result, language=language)
 
     drawn_text, tables_text = pdf_text(drawn), pdf_text(tables_only)
     assert NOTE not in drawn_text

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from assessments import views
-from assessments.models import ActionItem, Assessment
+from action_items.models import ActionItem
+from assessments.models import Assessment
 from playbook.models import ActionStep
 from playbook.versions import rubric_version_for
+from reports import views
 from tests.assessments.test_results import results_url, submitted
 from tests.conftest import World, logged_in
 

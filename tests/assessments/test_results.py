@@ -5,7 +5,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Answer, Assessment, Team
+from assessments.models import Answer, Assessment
+from organisations.models import Team
 from playbook.models import Choice, Question
 from tests import factories
 from tests.conftest import World, logged_in
@@ -157,7 +158,7 @@ def test_results_need_get(lead_client: Client, world: World) -> None:
 
 
 def test_organisation_median_counts_each_team_once(world: World) -> None:
-    from assessments.results import assessment_result
+    from results.selectors import assessment_result
 
     second = factories.make_user("second_lead")
     factories.make_lead(second, world.alpha)

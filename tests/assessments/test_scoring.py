@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments import scoring
-from assessments.scoring import (
+from results import scoring
+from results.scoring import (
     ElementScore,
     ScoredAnswer,
     combine_team,

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from assessments import services
 from assessments.forms import SectionAnswer
-from assessments.models import Answer, Assessment, Cycle
+from assessments.models import Answer, Assessment
+from organisations.models import Cycle
 from playbook.models import Question
 from tests.conftest import World
 

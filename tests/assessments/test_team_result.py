@@ -8,8 +8,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from assessments import reports
-from assessments.models import ActionPlan
+from reports import pdf
+from reports.models import ActionPlan
 from tests import factories
 from tests.assessments.test_results import submitted
 from tests.conftest import World, logged_in
@@ -86,7 +86,7 @@ def test_team_action_plan_is_prepared_and_downloaded(
         rendered.append(result)
         return b"%PDF team"
 
-    monkeypatch.setattr(reports, "render_action_plan", fake_render)
+    monkeypatch.setattr(pdf, "render_action_plan", fake_render)
     url = reverse("team_action_plan_request", args=[world.alpha.pk, world.cycle.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = manager_client.post(url)
@@ -122,15 +122,15 @@ def test_team_pdf_says_it_is_the_team_median(
 
     from pypdf import PdfReader
 
-    from assessments import chart_export
-    from assessments.results import team_result
+    from reports import chart_export
+    from results.selectors import team_result
 
     monkeypatch.setattr(
         chart_export,
         "figure_to_svg",
         lambda figure, **kwargs: (_ for _ in ()).throw(chart_export.ChartExportError("off")),
     )
-    pdf = reports.render_action_plan(team_result(world.alpha, world.cycle), language="en")
-    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    document = pdf.render_action_plan(team_result(world.alpha, world.cycle), language="en")
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(document)).pages)
     assert "Median of 2 respondents" in text
     assert "alpha-element step 2.1" in text

@@ -9,8 +9,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from assessments import cycle_services
-from assessments.models import Assessment, Membership, Organisation, Team
+from assessments.models import Assessment
+from organisations import services as cycle_services
+from organisations.models import Membership, Organisation, Team
 from tests.conftest import World, logged_in
 
 NOT_MANAGERS = ["lead", "lead2", "other_lead", "outsider", "admin"]

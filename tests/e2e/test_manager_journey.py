@@ -12,8 +12,9 @@ from django.core import mail
 from django.core.management import call_command
 from pypdf import PdfReader
 
-from assessments.management.commands.load_demo import DEMO_PASSWORD
-from assessments.models import ActionItem, Cycle, Membership
+from action_items.models import ActionItem
+from organisations.management.commands.load_demo import DEMO_PASSWORD
+from organisations.models import Cycle, Membership
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

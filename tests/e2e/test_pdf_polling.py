@@ -9,10 +9,12 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessments import reports
-from assessments.action_plans import action_plan_prepare
-from assessments.models import ActionPlan, Answer, Assessment, Team
+from assessments.models import Answer, Assessment
 from assessments.questionnaire import load_questionnaire
+from organisations.models import Team
+from reports import pdf
+from reports.models import ActionPlan
+from reports.plans import action_plan_prepare
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +49,7 @@ def submitted(settings: Any) -> Assessment:
 def test_download_appears_when_the_plan_is_ready(
     page: Any, live_server: Any, submitted: Assessment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(reports, "render_action_plan", lambda result, language: b"%PDF-1.7 e2e")
+    monkeypatch.setattr(pdf, "render_action_plan", lambda result, language: b"%PDF-1.7 e2e")
     page.context.add_cookies(
         [{"name": "sessionid", "value": _session_for("lead"), "url": live_server.url}]
     )

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from assessments.management.commands.load_demo import DEMO_PASSWORD
 from assessments.models import Assessment
+from organisations.management.commands.load_demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Cycle
+from organisations.models import Cycle
 from playbook.models import Choice, Question
 from playbook.versions import rubric_version_for
 from tests.conftest import World

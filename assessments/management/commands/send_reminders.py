@@ -11,7 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from assessments.cycle_services import reminders_send
+from assessments.reminders import reminders_send
 
 
 def _date(value: str) -> datetime.date:

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from dashboard import views as dashboard_views
+
+urlpatterns = [
+    path("organisations/<int:pk>/dashboard/", dashboard_views.dashboard, name="dashboard"),
+    path(
+        "cycles/<int:pk>/action-plan/",
+        dashboard_views.organisation_action_plan_request,
+        name="organisation_action_plan_request",
+    ),
+]

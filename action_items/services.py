@@ -129,15 +129,6 @@ def action_item_update(
     return locked
 
 
-def previous_cycle(cycle: Cycle) -> Cycle | None:
-    """The organisation's cycle with the latest opening date before this one opened."""
-    return (
-        Cycle.objects.filter(organisation_id=cycle.organisation_id, opens_on__lt=cycle.opens_on)
-        .order_by("-opens_on", "-pk")
-        .first()
-    )
-
-
 def items_to_carry_over(*, team: Team, cycle: Cycle, previous: Cycle) -> list[ActionItem]:
     """The team's open items of ``previous`` that ``cycle`` has no copy of yet (two queries).
 
@@ -181,7 +172,7 @@ def action_item_carry_over(*, team: Team, cycle: Cycle, user: User) -> list[Acti
     """
     with transaction.atomic():
         _lock_team(team)
-        previous = previous_cycle(cycle)
+        previous = cycle.previous()
         if previous is None:
             return []
         copies = [

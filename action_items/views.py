@@ -188,7 +188,7 @@ def team_action_items(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     form = ActionItemFilterForm(request.GET, organisation=team.organisation, team=team)
     rows = _rows(form, team.action_items.all())
     cycle = form.selected_cycle
-    previous = services.previous_cycle(cycle) if cycle is not None else None
+    previous = cycle.previous() if cycle is not None else None
     waiting = (
         len(services.items_to_carry_over(team=team, cycle=cycle, previous=previous))
         if cycle is not None and previous is not None

@@ -77,7 +77,7 @@ class ManagedOrganisation:
     cycles: list[Cycle] = field(default_factory=list)
 
 
-def managed_organisations(user: Any) -> list[ManagedOrganisation]:
+def managed_organisations_with_cycles(user: Any) -> list[ManagedOrganisation]:
     """The organisations the user is CX manager of, each with its cycles (open first).
 
     Two queries.

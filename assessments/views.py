@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from assessments import services
 from assessments.forms import SectionForm
 from assessments.models import Assessment
-from assessments.overview import managed_organisations, team_overview
+from assessments.overview import managed_organisations_with_cycles, team_overview
 from assessments.questionnaire import Questionnaire, Section, load_questionnaire
 from assessments.selectors import get_assessment_for_user
 from organisations.access import get_team_for_user
@@ -30,7 +30,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "assessments/home.html",
         {
             "rows": team_overview(request.user),
-            "managed_organisations": managed_organisations(request.user),
+            "managed_organisations": managed_organisations_with_cycles(request.user),
         },
     )
 

@@ -8,7 +8,7 @@ organisation median); the levels as a heatmap, drawn as vector SVG by
 Chromium cannot draw it); the most common next-level steps, those of the
 levels most teams sit at; then a page per team with its median levels and the
 titles of its next-level steps. Same look as the team plan: it reuses
-``templates/reports/action_plan.css`` and the helpers of ``reports.pdf``.
+``templates/reports/pdf/action_plan.css`` and the helpers of ``reports.pdf``.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ from results.selectors import TeamCycleResult
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE = "reports/organisation_plan.html"
+TEMPLATE = "reports/pdf/organisation_plan.html"
 
 # How many (element, level) pairs "the most common next steps" lists.
 MOST_COMMON_LEVELS = 6

@@ -47,7 +47,7 @@ def cycle_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_manager(request, pk)
     return render(
         request,
-        "cycles/cycle_list.html",
+        "organisations/cycle_list.html",
         {"organisation": organisation, "cycles": services.cycles_with_counts(organisation)},
     )
 
@@ -71,7 +71,7 @@ def cycle_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("cycle_list", pk=organisation.pk)
     return render(
         request,
-        "cycles/cycle_form.html",
+        "organisations/cycle_form.html",
         {"organisation": organisation, "form": form},
         status=400 if form.is_bound else 200,
     )
@@ -120,7 +120,7 @@ def team_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             return redirect("team_list", pk=organisation.pk)
     return render(
         request,
-        "cycles/team_list.html",
+        "organisations/team_list.html",
         {
             "organisation": organisation,
             "form": form,
@@ -155,7 +155,7 @@ def team_rename(request: AuthenticatedHttpRequest, pk: int, team_pk: int) -> Htt
             return redirect("team_list", pk=organisation.pk)
     return render(
         request,
-        "cycles/team_rename.html",
+        "organisations/team_rename.html",
         {"organisation": organisation, "old_name": old_name, "form": form},
         status=400 if form.is_bound else 200,
     )
@@ -187,7 +187,7 @@ def lead_remove(request: AuthenticatedHttpRequest, pk: int, membership_pk: int) 
         return redirect("team_list", pk=organisation.pk)
     return render(
         request,
-        "cycles/lead_remove.html",
+        "organisations/lead_remove.html",
         {"organisation": organisation, "membership": membership},
     )
 
@@ -218,7 +218,7 @@ def invitation_list(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ]
     return render(
         request,
-        "cycles/invitation_list.html",
+        "organisations/invitation_list.html",
         {
             "organisation": organisation,
             "form": form,
@@ -257,7 +257,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = _get_invitation_for_token(token)
     if invitation is None:
         message = _("This invitation link is not valid. Ask your CX manager for a new one.")
-        return render(request, "cycles/invitation_gone.html", {"message": message}, status=404)
+        return render(
+            request, "organisations/invitation_gone.html", {"message": message}, status=404
+        )
     state = services.invitation_state(invitation, now=timezone.now())
     if state != services.InvitationState.PENDING:
         return _invitation_gone(request, services.InvitationUnavailable(state))
@@ -269,7 +271,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             "This invitation was sent to %(email)s. You are signed in as %(user)s: "
             "log out first, then open the link again."
         ) % {"email": invitation.email, "user": request.user.get_username()}
-        return render(request, "cycles/invitation_gone.html", {"message": message}, status=403)
+        return render(
+            request, "organisations/invitation_gone.html", {"message": message}, status=403
+        )
     form = InvitationAcceptForm(
         request.POST if request.method == "POST" and not joining else None,
         email=invitation.email,
@@ -289,7 +293,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             return redirect("home")
     return render(
         request,
-        "cycles/invitation_accept.html",
+        "organisations/invitation_accept.html",
         {"invitation": invitation, "form": form, "joining": joining},
         status=400 if form.is_bound else 200,
     )
@@ -311,4 +315,6 @@ def _accept(
 
 
 def _invitation_gone(request: HttpRequest, error: services.InvitationUnavailable) -> HttpResponse:
-    return render(request, "cycles/invitation_gone.html", {"message": error.message}, status=410)
+    return render(
+        request, "organisations/invitation_gone.html", {"message": error.message}, status=410
+    )

@@ -24,7 +24,8 @@ from action_items.models import ActionItem
 from action_items.services import action_items_for_plan
 from results.selectors import AssessmentResult
 
-REPORT_TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reports"
+# The PDF's own templates and stylesheet (the results page's are beside them, not in it).
+REPORT_TEMPLATE_DIR = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf"
 
 
 @cache

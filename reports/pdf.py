@@ -1,17 +1,17 @@
 """The PDF action plan: an assessment's results as a printable, bilingual deliverable.
 
-``render_action_plan`` renders ``templates/reports/action_plan.html`` in the
+``render_action_plan`` renders ``templates/reports/pdf/action_plan.html`` in the
 requested language and lays it out with WeasyPrint: a cover, the summary of
 levels, the charts as vector SVG images (each with its data table), then per
 framework the next-level focus areas and the action steps to tick off, and the
 reflections. After the summary, the action items the team has committed to
 in the cycle (those carried over from the previous cycle marked), with owner,
-due date and status. Charts come from ``assessments.charts`` (the same figures as the
-results page) drawn by ``assessments.chart_export``; when Chromium cannot draw
+due date and status. Charts come from ``results.charts`` (the same figures as the
+results page) drawn by ``reports.chart_export``; when Chromium cannot draw
 them the PDF still comes out, with the data tables and a note.
 
 The PDF fetches nothing: the fetcher refuses every URL but ``data:``. The
-print stylesheet (``templates/reports/action_plan.css``) is parsed once per
+print stylesheet (``templates/reports/pdf/action_plan.css``) is parsed once per
 process and given to WeasyPrint with each document (``write_pdf``); only the
 footer text, which names the team, is in the document's own ``<style>``.
 """
@@ -41,8 +41,8 @@ from results.selectors import AssessmentResult
 
 logger = logging.getLogger(__name__)
 
-TEMPLATE = "reports/action_plan.html"
-STYLESHEET = Path(settings.BASE_DIR) / "templates" / "reports" / "action_plan.css"
+TEMPLATE = "reports/pdf/action_plan.html"
+STYLESHEET = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf" / "action_plan.css"
 
 # The size charts are drawn at, in CSS pixels; the stylesheet prints them two
 # thirds of the text width wide, which makes their 14px labels about 7.5pt.

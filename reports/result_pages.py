@@ -6,9 +6,10 @@ questionnaire. What it shows changes only with the cycle's submitted
 assessments (the organisation and team figures), the team's earlier cycles
 (its progress), the team's action items, the names on it, the language and
 the cycle's rubric. A pinned rubric never changes, and the rest is read in
-one small aggregate query: together they key the rendered content in the
-cache, with the action plan's fingerprint, so a repeat view renders nothing
-but the page around it. A cycle still on the live rubric is rendered anew
+two ORM aggregates: together with the language and the page's templates they
+key the rendered content in Django's cache (shared by every process when
+REDIS_URL is set), with the action plan's fingerprint, so a repeat view renders
+nothing but the page around it. A cycle still on the live rubric is rendered anew
 each time, as are results that are no longer there (404).
 """
 
@@ -35,8 +36,8 @@ from reports.plans import Subject
 from results.charts import assessment_charts
 from results.selectors import AssessmentResult
 
-INTRO_TEMPLATE = "assessments/_result_intro.html"
-BODY_TEMPLATE = "assessments/_result_body.html"
+INTRO_TEMPLATE = "reports/_result_intro.html"
+BODY_TEMPLATE = "reports/_result_body.html"
 # Renames of an earlier cycle (a label in the progress chart) are not in the
 # key: they show within this many seconds.
 TIMEOUT = 300
@@ -48,10 +49,10 @@ class ResultContent:
 
     intro: str  # breadcrumb, heading, who answered
     body: str  # scoring notes, charts, per-element guidance, reflections
-    fingerprint: str  # the action plan's (``assessments.fingerprint``)
+    fingerprint: str  # the action plan's (``reports.fingerprint``)
 
 
-PAGE_TEMPLATES = Path(settings.BASE_DIR) / "templates" / "assessments"
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
 
 
 def _stamp(*, team_id: int, cycle: Cycle) -> tuple[Any, ...]:
@@ -79,7 +80,9 @@ def _cache_key(subject: Subject, names: tuple[str, ...]) -> str | None:
         return None
     parts = (
         # The page's own templates: a changed layout is rendered anew, even in a shared cache.
-        templates_digest(PAGE_TEMPLATES, "_*.html"),
+        templates_digest(TEMPLATES / "reports", "_*.html"),
+        templates_digest(TEMPLATES / "results", "_chart.html"),
+        templates_digest(TEMPLATES / "assessments", "_assessment_header.html"),
         subject.kind,
         subject.assessment.pk if subject.assessment else None,
         team.pk,

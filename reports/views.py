@@ -79,7 +79,7 @@ def _render_result(
     )
     return render(
         request,
-        "assessments/results.html",
+        "reports/results.html",
         {
             "intro": mark_safe(content.intro),  # rendered by the template engine
             "body": mark_safe(content.body),
@@ -158,7 +158,7 @@ def team_action_plan_request(request: HttpRequest, team_id: int, cycle_id: int) 
 def action_plan_status(request: HttpRequest, pk: int) -> JsonResponse:
     action_plan = _get_action_plan_for_user(request, pk)
     html = render_to_string(
-        "assessments/_action_plan_state.html",
+        "reports/_action_plan_state.html",
         {"action_plan": action_plan, "request_url": _request_url(action_plan)},
         request=request,
     )

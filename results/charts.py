@@ -1,6 +1,6 @@
 """Plotly figures of results: the results page and the PDF action plan draw the same ones.
 
-Every function takes the plain results of ``assessments.results`` and returns a
+Every function takes the plain results of ``results.selectors`` and returns a
 ``go.Figure``; ``assessment_charts`` and ``cycle_charts`` wrap them as ``Chart``
 values with a title, a data table and a text alternative, ready for a page or a
 report. Words come from gettext at call time and rubric names from the active

@@ -1,6 +1,6 @@
 """Results of an assessment: scores per element, the level reached, next-level guidance.
 
-Reads the rows, hands plain data to ``assessments.scoring`` and puts the
+Reads the rows, hands plain data to ``results.scoring`` and puts the
 numbers next to the rubric texts the results page, charts and PDFs show. Also
 a team's progress across cycles, and the cycle overview CX managers see.
 """

@@ -19,6 +19,6 @@ def cycle_overview(request: HttpRequest, pk: int) -> HttpResponse:
     overview = selectors.cycle_overview(cycle)
     return render(
         request,
-        "assessments/cycle_overview.html",
+        "results/cycle_overview.html",
         {"cycle": cycle, "overview": overview, "charts": cycle_charts(overview)},
     )

@@ -7,13 +7,17 @@ acme: teams alpha (lead: ``lead``) and beta (lead: ``lead2``), CX manager
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import redis
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 
 from organisations.models import Cycle, Organisation, Team
@@ -46,6 +50,37 @@ def _forget_pinned_rubrics() -> Iterator[None]:
     yield
     rubric_for_version.cache_clear()
     cache.clear()
+
+
+# The machine's Redis (README: "Shared cache"); database 15, so a test run
+# never empties the cache of a site served from the same Redis.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def cache_backend(request: pytest.FixtureRequest, settings: Any) -> str:
+    """Run a test with the default local-memory cache, then with Django's Redis cache.
+
+    Without a Redis server the Redis run is skipped, except in CI, where it fails.
+    """
+    if request.param == "redis":
+        try:
+            redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=1).ping()
+        except redis.RedisError:
+            if os.environ.get("CI"):
+                raise
+            pytest.skip(f"no Redis at {TEST_REDIS_URL}")
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": TEST_REDIS_URL,
+                "KEY_PREFIX": f"cx-test-{uuid.uuid4().hex}",
+            }
+        }
+        settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+        assert type(caches["default"]).__name__ == "RedisCache"
+    cache.clear()
+    return str(request.param)
 
 
 @pytest.fixture(autouse=True)

@@ -131,6 +131,25 @@ def test_a_session_ended_by_another_server_process_is_ended_here_too(world: Worl
     assert response["Location"].startswith(reverse("login"))
 
 
+@pytest.mark.usefixtures("cache_backend")
+def test_a_logout_handled_by_another_server_process_ends_the_session_here_too(
+    world: World,
+) -> None:
+    """With the database store, or cached_db on the shared Redis cache: a logout in
+    one process (one client here) ends the session another process (client) holds."""
+    here = logged_in(world.lead)
+    assert here.get(reverse("home")).status_code == 200
+    there = Client()
+    there.cookies[settings.SESSION_COOKIE_NAME] = here.cookies[settings.SESSION_COOKIE_NAME].value
+    assert there.get(reverse("home")).status_code == 200
+
+    there.post(reverse("logout"))
+
+    response = here.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
 def test_an_expired_session_signs_the_user_out(world: World) -> None:
     client = logged_in(world.lead)
     session_key = client.cookies[settings.SESSION_COOKIE_NAME].value

@@ -15,8 +15,8 @@ from playbook.versions import rubric_for_cycle, rubric_version_for
 from results.selectors import assessment_result
 from tests import factories
 from tests.assessments.helpers import section_url
-from tests.assessments.test_results import submitted
 from tests.conftest import World
+from tests.results.test_results import submitted
 
 
 def pin(cycle: Cycle) -> Cycle:

@@ -25,8 +25,8 @@ from playbook.models import ActionStep
 from reports import chart_export
 from reports.models import ActionPlan
 from tests import factories
-from tests.assessments.test_charts import submit
 from tests.conftest import World, logged_in
+from tests.results.test_charts import submit
 
 FAKE_CHART = "Fake heatmap drawing"
 NOTE = "Charts could not be drawn; the data tables show the same figures."

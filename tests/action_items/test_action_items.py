@@ -15,8 +15,8 @@ from assessments.models import Assessment
 from organisations.models import Cycle
 from playbook.models import ActionStep
 from tests import factories
-from tests.assessments.test_results import submitted
 from tests.conftest import World, logged_in
+from tests.results.test_results import submitted
 
 # alpha: (2 + 4) / 2 = 3.0 -> level 3; beta: (1 + 2) / 2 = 1.5 -> level 2.
 ANSWERS = {
@@ -714,12 +714,12 @@ def test_carry_over_service_is_idempotent_and_skips_steps_committed_afresh(
 def test_carry_over_takes_the_cycle_that_opened_last_before(
     world: World, earlier_items: dict[str, ActionItem]
 ) -> None:
-    previous = services.previous_cycle(world.cycle)
+    previous = world.cycle.previous()
     assert previous is not None
     assert previous.name == "2026 H1"
     # The first cycle has nothing before it.
     oldest = earlier_items["oldest"].cycle
-    assert services.previous_cycle(oldest) is None
+    assert oldest.previous() is None
     assert services.action_item_carry_over(team=world.alpha, cycle=oldest, user=world.lead) == []
 
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from reports import pdf
 from reports.models import ActionPlan
 from tests import factories
-from tests.assessments.test_results import submitted
 from tests.conftest import World, logged_in
+from tests.results.test_results import submitted
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from organisations.models import Cycle, Team
 from tests import factories
-from tests.assessments.test_charts import page_figures, submit
 from tests.conftest import World, logged_in
+from tests.results.test_charts import page_figures, submit
 
 
 def overview_url(cycle: Cycle) -> str:

@@ -367,3 +367,13 @@ def test_close_and_reopen_refuse_get(manager_client: Client, world: World, url: 
     assert manager_client.get(url(world.cycle)).status_code == 405
     world.cycle.refresh_from_db()
     assert world.cycle.status == Cycle.Status.OPEN
+
+
+def test_the_assessment_states_the_cycle_list_counts_are_the_assessments_apps() -> None:
+    from assessments.models import Assessment
+    from organisations import services
+
+    assert (services.SUBMITTED, services.DRAFT) == (
+        Assessment.Status.SUBMITTED,
+        Assessment.Status.DRAFT,
+    )

@@ -13,8 +13,11 @@ from assessments.models import Assessment
 from playbook.models import ActionStep
 from playbook.versions import rubric_version_for
 from reports import views
-from tests.assessments.test_results import results_url, submitted
 from tests.conftest import World, logged_in
+from tests.results.test_results import results_url, submitted
+
+# Each test runs with the local-memory cache and with the shared Redis cache.
+pytestmark = pytest.mark.usefixtures("cache_backend")
 
 ALPHA_LOW = {"alpha-element-level": "level-1", "alpha-element-agree": "strongly-disagree"}
 

@@ -182,6 +182,7 @@ def test_real_export_recovers_when_chromium_is_killed(real_chromium: None) -> No
     assert chart_export._server is not server
 
 
+@pytest.mark.usefixtures("cache_backend")
 def test_charts_drawn_ahead_side_by_side_are_then_taken_from_the_cache(
     fake_server: type[FakeServer],
 ) -> None:

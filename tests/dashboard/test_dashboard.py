@@ -16,9 +16,9 @@ from organisations.models import Cycle, Membership, Team
 from playbook.models import Choice, Question
 from results import charts
 from tests import factories
-from tests.assessments.test_charts import earlier_cycle, page_figures, submit
-from tests.assessments.test_cycle_overview import tables
 from tests.conftest import World, logged_in
+from tests.results.test_charts import earlier_cycle, page_figures, submit
+from tests.results.test_cycle_overview import tables
 
 ELEMENTS = ["Element alpha-element", "Element beta-element"]
 COMPLETION = (

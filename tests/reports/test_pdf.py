@@ -20,8 +20,8 @@ from playbook.models import Question
 from reports import chart_export, pdf
 from results.selectors import AssessmentResult, assessment_result
 from tests import factories
-from tests.assessments.test_results import submitted
 from tests.conftest import World
+from tests.results.test_results import submitted
 
 FAKE_CHART = "Fake chart drawing"
 NOTE = "Charts could not be drawn; the data tables show the same figures."

@@ -15,8 +15,8 @@ from assessments.models import Assessment
 from playbook.models import Level
 from reports import pdf
 from reports.models import ActionPlan
-from tests.assessments.test_results import submitted
 from tests.conftest import World, logged_in
+from tests.results.test_results import submitted
 
 FAKE_PDF = b"%PDF-1.7 fake action plan"
 

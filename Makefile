@@ -128,5 +128,5 @@ fmt: install ## Format and auto-fix with ruff
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: install messages ## Page throughput as ratios to /health/ (gunicorn + wrk, scratch DB)
+bench: install messages ## Page throughput as ratios to a signed-in page that does nothing (gunicorn + wrk, scratch DB)
 	$(PYTHON) bench/run.py

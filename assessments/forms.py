@@ -140,13 +140,6 @@ class SectionForm(forms.Form):
 
     def cards(self) -> list[QuestionCard]:
         """The section's questions in order, each with its bound answer and note fields."""
-        for name in self.errors:
-            if name in self.fields:
-                # Tie the message shown above a field to it (the card template's ids).
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-describedby"] = f"{self[name].auto_id}-error"
-                if "class" in attrs and "is-invalid" not in attrs["class"]:
-                    attrs["class"] += " is-invalid"
         return [
             QuestionCard(
                 question=question,

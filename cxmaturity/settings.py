@@ -100,6 +100,13 @@ TEMPLATES = [
             ],
         },
     },
+    # One measured hot template only: a section page's question cards (cxmaturity/jinja2.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "cxmaturity.jinja2.environment"},
+    },
 ]
 
 WSGI_APPLICATION = "cxmaturity.wsgi.application"

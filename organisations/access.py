@@ -40,9 +40,11 @@ def visible_teams(user: Any) -> QuerySet[Team]:
     """The teams ``user`` leads, and every team of the organisations they manage."""
     if not user.is_authenticated:
         return Team.objects.none()
-    led_teams = Membership.objects.filter(user=user, role=Membership.Role.LEAD).values("team_id")
+    led_teams = Membership.objects.filter(user=user, role=Membership.Role.LEAD)
+    managed = Membership.objects.filter(user=user, role=Membership.Role.MANAGER)
     return Team.objects.filter(
-        Q(pk__in=led_teams) | Q(organisation__in=managed_organisations(user).values("pk"))
+        Q(pk__in=led_teams.values("team_id"))
+        | Q(organisation_id__in=managed.values("organisation_id"))
     )
 
 

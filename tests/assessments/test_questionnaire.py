@@ -203,6 +203,32 @@ class TestBadInput:
         assert "not part of this section" in response.content.decode()
         assert not Answer.objects.exists()
 
+    def test_typed_answers_and_notes_come_back_escaped_in_either_language(
+        self, lead_client: Client, world: World
+    ) -> None:
+        assessment = start(lead_client, world)
+        typed = '<script>alert("x")</script> & more'
+        lead_client.post(
+            section_url(assessment, 1),
+            {
+                "answer-alpha-element-reflect": typed,
+                "note-alpha-element-level": typed,
+                "action": "stay",
+            },
+        )
+        page = lead_client.get(section_url(assessment, 1)).content.decode()
+        assert "<script>alert" not in page
+        # In the textarea and in the note, escaped (quotes as &#34; or &quot;, either is safe).
+        assert page.count("&lt;script&gt;alert(") == 2
+        assert page.count("&lt;/script&gt; &amp; more") == 2
+        assert "Add a note (evidence or context)" in page
+
+        lead_client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+        page = lead_client.get(section_url(assessment, 1)).content.decode()
+        assert "<script>alert" not in page
+        assert "添加备注" in page  # the cards' own words, in Chinese too
+        assert "Add a note" not in page
+
     def test_over_long_note_is_refused_and_kept_on_the_page(
         self, lead_client: Client, world: World
     ) -> None:

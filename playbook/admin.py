@@ -95,7 +95,7 @@ def open_cycles_pinning(instance: Question | Choice) -> int:
     """
     rows = "questions" if isinstance(instance, Question) else "choices"
     pinning = 0
-    # "open" is assessments' Cycle.Status.OPEN; playbook does not import assessments.
+    # "open" is organisations' Cycle.Status.OPEN; playbook does not import organisations.
     versions = RubricVersion.objects.filter(cycles__status="open").annotate(
         open_cycles=Count("cycles")
     )

@@ -15,6 +15,22 @@ from playbook.models import Choice, Element, Question
 
 ANSWER_PREFIX = "answer-"
 NOTE_PREFIX = "note-"
+# A posted ``clear-<question key>`` removes that question's chosen option: an
+# unticked radio is simply not posted, so leaving one empty cannot mean "clear".
+CLEAR_PREFIX = "clear-"
+FIELD_PREFIXES = (ANSWER_PREFIX, NOTE_PREFIX, CLEAR_PREFIX)
+
+
+class NoteField(forms.CharField):
+    """A note, its line breaks stored as ``\n``.
+
+    Browsers post a textarea's line breaks as CRLF; counted as two characters
+    each, a note the page's counter shows within the limit would be refused.
+    """
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return str(text).replace("\r\n", "\n")
 
 
 @dataclass(frozen=True)
@@ -104,7 +120,7 @@ class SectionForm(forms.Form):
                     widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
                 )
             fields[ANSWER_PREFIX + question.key] = field
-            fields[NOTE_PREFIX + question.key] = forms.CharField(
+            fields[NOTE_PREFIX + question.key] = NoteField(
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
                 label=_("Note (evidence or context)"),
@@ -123,10 +139,13 @@ class SectionForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.data:
+            clearable = {CLEAR_PREFIX + question.key for question in self.questions}
             unknown = [
                 name
                 for name in self.data
-                if name.startswith((ANSWER_PREFIX, NOTE_PREFIX)) and name not in self.fields
+                if name.startswith(FIELD_PREFIXES)
+                and name not in self.fields
+                and name not in clearable
             ]
             if unknown:
                 raise ValidationError(
@@ -150,25 +169,55 @@ class SectionForm(forms.Form):
             for number, question in enumerate(self.questions, 1)
         ]
 
+    def cleared(self, question: Question) -> bool:
+        """Whether the lead asked to clear this question's answer."""
+        return question.is_scored and bool(self.data.get(CLEAR_PREFIX + question.key))
+
+    @property
+    def cleared_questions(self) -> list[Question]:
+        return [question for question in self.questions if self.cleared(question)]
+
     def section_answers(self) -> list[SectionAnswer]:
-        """The answers to store, and the emptied ones to remove (not the never-answered)."""
+        """The answers to store, and the emptied ones to remove (not the never-answered).
+
+        Only what was posted changes: a question whose answer and note fields
+        are both missing (an unticked radio, a page that posted nothing) keeps
+        its stored answer; a choice is removed by ``clear-<key>`` alone.
+        """
         result = []
         for question in self.questions:
-            value = self.cleaned_data.get(ANSWER_PREFIX + question.key) or ""
+            answer_name = ANSWER_PREFIX + question.key
+            note_name = NOTE_PREFIX + question.key
+            cleared = self.cleared(question)
+            if not (cleared or answer_name in self.data or note_name in self.data):
+                continue
+            stored = self.existing_answers.get(question.pk)
             choice = None
             text = ""
-            if question.is_scored:
+            if answer_name in self.data or cleared:
+                value = "" if cleared else self.cleaned_data.get(answer_name) or ""
+                if question.is_scored:
+                    choice = next(
+                        (option for option in self.choices[question.pk] if option.key == value),
+                        None,
+                    )
+                else:
+                    text = value
+            elif stored is not None:
                 choice = next(
-                    (option for option in self.choices[question.pk] if option.key == value), None
+                    (
+                        option
+                        for option in self.choices.get(question.pk, [])
+                        if option.pk == stored.choice_id
+                    ),
+                    None,
                 )
+                text = stored.text
+            if note_name in self.data:
+                note = self.cleaned_data.get(note_name) or ""
             else:
-                text = value
-            answer = SectionAnswer(
-                question=question,
-                choice=choice,
-                text=text,
-                note=self.cleaned_data.get(NOTE_PREFIX + question.key) or "",
-            )
-            if not answer.is_empty or question.pk in self.existing_answers:
+                note = stored.note if stored is not None else ""
+            answer = SectionAnswer(question=question, choice=choice, text=text, note=note)
+            if not answer.is_empty or stored is not None:
                 result.append(answer)
         return result

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from assessments.forms import SectionAnswer
@@ -36,7 +38,17 @@ class AssessmentLocked(Exception):
 
 
 class CycleClosed(Exception):
-    message = _("This cycle is closed and takes no more answers.")
+    message: str | Promise = _("This cycle is closed and takes no more answers.")
+
+
+class CycleNotOpenYet(CycleClosed):
+    """The cycle is scheduled: it opens on its start date (or when a manager opens it)."""
+
+    def __init__(self, cycle: Cycle) -> None:
+        super().__init__()
+        self.message = _("This cycle opens on %(date)s; you can start your assessment then.") % {
+            "date": date_format(cycle.opens_on, "DATE_FORMAT")
+        }
 
 
 class SubmitRefused(Exception):
@@ -57,6 +69,8 @@ def assessment_start(*, team: Team, cycle: Cycle, respondent: User) -> Assessmen
         existing = Assessment.objects.filter(team=team, cycle=cycle, respondent=respondent).first()
         if existing is not None:
             return existing
+        if cycle.is_scheduled:
+            raise CycleNotOpenYet(cycle)
         if not cycle.is_open:
             raise CycleClosed
         assessment, _created = Assessment.objects.get_or_create(
@@ -72,9 +86,13 @@ def assessment_save_section(
 
     Refused (``AssessmentLocked``) when the assessment was submitted, even in
     another tab a moment ago, or when its cycle, as read with it, is closed.
+    Nothing to store (a POST without answer fields) changes nothing, not even
+    the time last saved.
     """
     if not assessment.cycle.is_open:
         raise AssessmentLocked(assessment)
+    if not section_answers:
+        return assessment
     with transaction.atomic():
         now = timezone.now()
         if not _touch_draft(assessment, now):

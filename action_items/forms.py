@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from action_items.models import ActionItem
 from assessments.models import NOTE_MAX_LENGTH
-from organisations.models import Cycle, Organisation, Team
+from organisations.models import Cycle, Organisation, Team, current_cycle
 from playbook.models import ActionStep, Element
 from results.selectors import AssessmentResult
 
@@ -149,6 +150,16 @@ class ActionItemCreateForm(ActionItemFieldsForm):
         assert isinstance(step_field, forms.TypedChoiceField)
         step_field.choices = list(groups.items())
 
+    def clean_due_date(self) -> datetime.date | None:
+        """A new item is due today or later; editing keeps an old item's past date."""
+        due_date: datetime.date | None = self.cleaned_data["due_date"]
+        if due_date is not None and due_date < timezone.localdate():
+            raise forms.ValidationError(
+                _("Choose today or a later date: a new action item cannot be due in the past."),
+                code="past",
+            )
+        return due_date
+
     @property
     def option(self) -> StepOption:
         return self.options[self.cleaned_data["step"]]
@@ -157,9 +168,9 @@ class ActionItemCreateForm(ActionItemFieldsForm):
 class ActionItemFilterForm(forms.Form):
     """The lists' filters, read from the query string so that a filtered list can be bookmarked.
 
-    Without a ``cycle`` parameter the list shows the current cycle (the latest
-    that has opened); an empty one shows every cycle. Invalid values are shown
-    as errors and that filter is left out.
+    Without a ``cycle`` parameter the list shows the current cycle (the open one
+    that started most recently, never a scheduled one); an empty one shows every
+    cycle. Invalid values are shown as errors and that filter is left out.
     """
 
     cycle = forms.ChoiceField(label=_("Cycle"), required=False)
@@ -175,7 +186,7 @@ class ActionItemFilterForm(forms.Form):
     def __init__(self, query: Any, *, organisation: Organisation, team: Team | None = None) -> None:
         """Five queries: cycles, teams (organisation list only), members, typed names, elements."""
         self.cycles = list(Cycle.objects.filter(organisation=organisation))
-        self.default_cycle = self._current(self.cycles)
+        self.default_cycle = current_cycle(self.cycles)
         data = query.copy()
         if "cycle" not in data and self.default_cycle is not None:
             data["cycle"] = str(self.default_cycle.pk)
@@ -232,14 +243,6 @@ class ActionItemFilterForm(forms.Form):
         field = self.fields[name]
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
-
-    @staticmethod
-    def _current(cycles: list[Cycle]) -> Cycle | None:
-        """The latest cycle that has opened (cycles come newest first), else the earliest."""
-        today = timezone.localdate()
-        return next((cycle for cycle in cycles if cycle.opens_on <= today), None) or (
-            cycles[-1] if cycles else None
-        )
 
     @property
     def selected_cycle(self) -> Cycle | None:

@@ -147,9 +147,10 @@ def _commit(
         organisation=team.organisation,
         options=step_options(result),
         committed=set(committed),
-        initial={"step": request.GET.get("step")},
+        # The person committing the step owns it unless they choose someone else.
+        initial={"step": request.GET.get("step"), "owner": request.user.pk},
     )
-    if request.method == "POST" and not cycle.is_open:
+    if request.method == "POST" and cycle.is_closed:
         form.add_error(None, CLOSED_CYCLE_MESSAGE)
     elif request.method == "POST" and form.is_valid():
         try:
@@ -216,7 +217,7 @@ def action_item_carry_over(
 ) -> HttpResponse:
     team = get_team_for_user(request, pk)
     cycle = _get_cycle_for_team(team, cycle_id)
-    if not cycle.is_open:
+    if cycle.is_closed:
         messages.error(request, str(CLOSED_CYCLE_MESSAGE))
         return redirect(_team_list_url(team, cycle))
     copies = services.action_item_carry_over(team=team, cycle=cycle, user=request.user)

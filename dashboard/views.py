@@ -19,20 +19,20 @@ from django.views.decorators.http import require_POST, require_safe
 from dashboard.charts import changes_chart, heatmap_chart, spread_charts
 from dashboard.organisation_plan import organisation_result
 from organisations.access import get_cycle_for_manager, get_organisation_for_manager
-from organisations.models import Cycle
+from organisations.models import Cycle, current_cycle
 from reports import services
 from reports.plans import Subject, current_action_plan
 
 
 def _chosen_cycle(request: HttpRequest, cycles: Sequence[Cycle]) -> Cycle | None:
-    """The cycle asked for in ``?cycle=``; by default the open one, else the latest."""
+    """The cycle asked for in ``?cycle=``; by default the current one (never a scheduled one)."""
     asked = request.GET.get("cycle", "")
     if asked:
         chosen = next((cycle for cycle in cycles if str(cycle.pk) == asked), None)
         if chosen is None:
             raise Http404
         return chosen
-    return next((cycle for cycle in cycles if cycle.is_open), cycles[0] if cycles else None)
+    return current_cycle(cycles)
 
 
 def dashboard_url(cycle: Cycle) -> str:

@@ -155,7 +155,7 @@ class CycleAdmin(admin.ModelAdmin):
         "organisation",
         "opens_on",
         "closes_on",
-        "status",
+        "status_shown",
         "framework_list",
         "assessment_count",
     )
@@ -175,6 +175,11 @@ class CycleAdmin(admin.ModelAdmin):
             .annotate(assessment_total=Count("assessments"))
             .prefetch_related("frameworks")
         )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, cycle: Cycle) -> str:
+        """The status as the site shows it: "Scheduled" until an open cycle's opening date."""
+        return str(cycle.status_label)
 
     @admin.display(description=_("frameworks"))
     def framework_list(self, cycle: Cycle) -> str:

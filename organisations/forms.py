@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import SetPasswordMixin, UsernameField
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Cycle, Membership, Organisation, Team
+from organisations.models import Cycle, Invitation, Membership, Organisation, Team
 from organisations.services import (
     CycleNameTaken,
     TeamNameTaken,
@@ -134,6 +134,15 @@ class InvitationForm(forms.Form):
                 self.add_error(
                     "email",
                     _("%(email)s already leads %(team)s.") % {"email": email, "team": team.name},
+                )
+            elif Invitation.objects.pending().filter(team=team, email__iexact=email).exists():
+                self.add_error(
+                    "email",
+                    _(
+                        "%(email)s already has a pending invitation to %(team)s. "
+                        "Withdraw it below to send a new one."
+                    )
+                    % {"email": email, "team": team.name},
                 )
         return cleaned
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from playbook.models import Framework, RubricVersion
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class OrganisationQuerySet(models.QuerySet["Organisation"]):
@@ -157,8 +163,9 @@ class CycleQuerySet(models.QuerySet["Cycle"]):
     def get_by_natural_key(self, organisation_slug: str, slug: str) -> Cycle:
         return self.get(organisation__slug=organisation_slug, slug=slug)
 
-    def open(self) -> CycleQuerySet:
-        return self.filter(status=Cycle.Status.OPEN)
+    def open(self, *, today: datetime.date | None = None) -> CycleQuerySet:
+        """Cycles taking answers: open, and started (their opening date has come)."""
+        return self.filter(status=Cycle.Status.OPEN, opens_on__lte=today or timezone.localdate())
 
 
 class Cycle(models.Model):
@@ -220,7 +227,24 @@ class Cycle(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
+        """Taking answers: open, and its opening date has come (no job needed to start it)."""
+        return self.status == self.Status.OPEN and self.opens_on <= timezone.localdate()
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Open, but its opening date is still to come: it takes no answers yet."""
+        return self.status == self.Status.OPEN and self.opens_on > timezone.localdate()
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+    @property
+    def status_label(self) -> StrOrPromise:
+        """The status as pages show it: "Scheduled", "Open" or "Closed"."""
+        if self.is_scheduled:
+            return _("Scheduled")
+        return self.get_status_display()
 
     def previous(self) -> Cycle | None:
         """The organisation's cycle with the latest opening date before this one opened."""
@@ -228,6 +252,27 @@ class Cycle(models.Model):
             Cycle.objects.filter(organisation_id=self.organisation_id, opens_on__lt=self.opens_on)
             .order_by("-opens_on", "-pk")
             .first()
+        )
+
+
+def current_cycle(cycles: Iterable[Cycle]) -> Cycle | None:
+    """The cycle pages show by default: the open one that started most recently.
+
+    Without an open cycle, the one that started most recently (closed);
+    never a scheduled one, which has no answers yet.
+    """
+    started = [cycle for cycle in cycles if not cycle.is_scheduled]
+    latest_first = sorted(started, key=lambda cycle: (cycle.opens_on, cycle.pk), reverse=True)
+    return next((cycle for cycle in latest_first if cycle.is_open), None) or next(
+        iter(latest_first), None
+    )
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
+    def pending(self) -> InvitationQuerySet:
+        """Neither accepted nor withdrawn, and not expired: the link still works."""
+        return self.filter(
+            accepted_at__isnull=True, withdrawn_at__isnull=True, expires_at__gt=timezone.now()
         )
 
 
@@ -273,6 +318,8 @@ class Invitation(models.Model):
         related_name="+",
         verbose_name=_("withdrawn by"),
     )
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         # Moved here from the assessments app; the table kept its name.

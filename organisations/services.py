@@ -128,10 +128,29 @@ def _set_status(cycle: Cycle, status: str) -> Cycle:
 
 
 def cycle_close(*, cycle: Cycle, user: User) -> Cycle:
-    """Close the cycle: its assessments take no more answers. Closing twice changes nothing."""
+    """Close the cycle: its assessments take no more answers. Closing twice changes nothing.
+
+    Drafts stay: their leads still find them, marked closed before submission,
+    and reopening the cycle lets them finish.
+    """
     closed = _set_status(cycle, Cycle.Status.CLOSED)
     logger.info("Cycle %s closed by %s", cycle.pk, user.pk)
     return closed
+
+
+def cycle_open_early(*, cycle: Cycle, user: User) -> Cycle:
+    """Open a scheduled cycle today rather than on its opening date.
+
+    Its opening date becomes today; an open or closed cycle is left as it is.
+    """
+    with transaction.atomic():
+        locked = Cycle.objects.select_for_update().get(pk=cycle.pk)
+        if locked.is_scheduled:
+            locked.opens_on = timezone.localdate()
+            locked.save(update_fields=["opens_on"])
+            logger.info("Cycle %s opened early by %s", cycle.pk, user.pk)
+    cycle.opens_on, cycle.status = locked.opens_on, locked.status
+    return locked
 
 
 def cycle_reopen(*, cycle: Cycle, user: User) -> Cycle:

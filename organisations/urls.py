@@ -11,6 +11,7 @@ urlpatterns = [
     path("organisations/<int:pk>/cycles/new/", views.cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/close/", views.cycle_close, name="cycle_close"),
     path("cycles/<int:pk>/reopen/", views.cycle_reopen, name="cycle_reopen"),
+    path("cycles/<int:pk>/open-now/", views.cycle_open_early, name="cycle_open_early"),
     path("organisations/<int:pk>/teams/", views.team_list, name="team_list"),
     path(
         "organisations/<int:pk>/teams/<int:team_pk>/rename/",

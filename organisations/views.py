@@ -1,4 +1,4 @@
-"""Manager pages: the organisation's cycles (open, close, reopen), invitations; accepting one.
+"""Manager pages: the organisation's cycles (open, open early, close, reopen), invitations.
 
 A CX manager reaches only their own organisations; everyone else, team
 leads included, gets 404. The invitation link is the exception: whoever
@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -67,7 +68,13 @@ def cycle_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except services.CycleNameTaken as error:
             form.add_error("name", str(error.message))
         else:
-            messages.success(request, _("Cycle %(cycle)s is open.") % {"cycle": cycle.name})
+            if cycle.is_scheduled:
+                message = _(
+                    "Cycle %(cycle)s is scheduled: it opens on %(date)s, or when you open it now."
+                ) % {"cycle": cycle.name, "date": date_format(cycle.opens_on, "DATE_FORMAT")}
+            else:
+                message = _("Cycle %(cycle)s is open.") % {"cycle": cycle.name}
+            messages.success(request, message)
             return redirect("cycle_list", pk=organisation.pk)
     return render(
         request,
@@ -77,14 +84,47 @@ def cycle_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def cycle_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """GET asks to confirm, with the number of drafts left; POST closes the cycle."""
     cycle = get_cycle_for_manager(request, pk)
-    services.cycle_close(cycle=cycle, user=request.user)
-    messages.success(
-        request, _("Cycle %(cycle)s is closed and takes no more answers.") % {"cycle": cycle.name}
+    if request.method == "POST":
+        services.cycle_close(cycle=cycle, user=request.user)
+        messages.success(
+            request,
+            _("Cycle %(cycle)s is closed and takes no more answers.") % {"cycle": cycle.name},
+        )
+        return redirect("cycle_list", pk=cycle.organisation_id)
+    if cycle.is_closed:
+        messages.info(request, _("Cycle %(cycle)s is closed already.") % {"cycle": cycle.name})
+        return redirect("cycle_list", pk=cycle.organisation_id)
+    return render(
+        request,
+        "organisations/cycle_close.html",
+        {
+            "organisation": cycle.organisation,
+            "cycle": services.cycles_with_counts(cycle.organisation).get(pk=cycle.pk),
+        },
     )
+
+
+@require_POST
+@login_required
+def cycle_open_early(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Open a scheduled cycle today: its leads can start at once."""
+    cycle = get_cycle_for_manager(request, pk)
+    services.cycle_open_early(cycle=cycle, user=request.user)
+    if cycle.is_open:
+        messages.success(
+            request,
+            _("Cycle %(cycle)s is open from today: team leads can start their assessments.")
+            % {"cycle": cycle.name},
+        )
+    else:
+        messages.error(
+            request, _("Cycle %(cycle)s is closed: reopen it instead.") % {"cycle": cycle.name}
+        )
     return redirect("cycle_list", pk=cycle.organisation_id)
 
 

@@ -26,6 +26,8 @@ ANSWERS = {
     "beta-element-agree": "disagree",
 }
 DUE = datetime.date(2026, 9, 30)
+# A new item cannot be due in the past: committed ones are due in a month.
+NEW_DUE = datetime.date.today() + datetime.timedelta(days=30)
 
 
 def step(element_key: str, level: int, index: int) -> ActionStep:
@@ -96,7 +98,7 @@ def commit_data(action_step: ActionStep, **overrides: Any) -> dict[str, Any]:
         "step": action_step.pk,
         "owner": "",
         "owner_name": "",
-        "due_date": "2026-09-30",
+        "due_date": NEW_DUE.isoformat(),
         "status": "todo",
         "notes": "",
     }
@@ -140,7 +142,7 @@ def test_lead_commits_a_step_with_a_member_as_owner(
         "alpha-element",
         "step-1",
     )
-    assert (item.owner, item.owner_name, item.due_date) == (world.lead2, "", DUE)
+    assert (item.owner, item.owner_name, item.due_date) == (world.lead2, "", NEW_DUE)
     assert (item.status, item.notes, item.created_by) == ("doing", "Start with VIPs.", world.lead)
     page = lead_client.get(response["Location"]).content.decode()
     assert "alpha-element step 3.1" in page
@@ -768,6 +770,17 @@ def test_a_closed_cycle_takes_no_carried_items(
     assert not ActionItem.objects.filter(cycle=world.cycle).exists()
 
 
+def test_a_scheduled_cycle_takes_carried_items_before_it_opens(
+    lead_client: Client, world: World, earlier_items: dict[str, ActionItem]
+) -> None:
+    Cycle.objects.filter(pk=world.cycle.pk).update(
+        opens_on=datetime.date.today() + datetime.timedelta(days=5)
+    )
+    response = lead_client.post(carry_over_url(world, world.cycle), follow=True)
+    assert "This cycle is closed" not in response.content.decode()
+    assert ActionItem.objects.filter(cycle=world.cycle).exists()
+
+
 def test_a_closed_cycle_takes_no_new_items(
     lead_client: Client, world: World, assessment: Assessment
 ) -> None:
@@ -778,3 +791,78 @@ def test_a_closed_cycle_takes_no_new_items(
     assert response.status_code == 400
     assert "This cycle is closed" in response.content.decode()
     assert not ActionItem.objects.exists()
+
+
+# Due dates, default owner and the current cycle
+
+
+def test_a_new_item_cannot_be_due_in_the_past(
+    lead_client: Client, world: World, assessment: Assessment
+) -> None:
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    response = lead_client.post(
+        create_url(assessment),
+        commit_data(step("alpha-element", 3, 1), owner_name="Sam", due_date=yesterday.isoformat()),
+    )
+    assert response.status_code == 400
+    page = " ".join(response.content.decode().split())
+    assert (
+        field_error(
+            "due_date", "Choose today or a later date: a new action item cannot be due in the past."
+        )
+        in page
+    )
+    assert not ActionItem.objects.exists()
+
+
+def test_a_new_item_may_be_due_today(
+    lead_client: Client, world: World, assessment: Assessment
+) -> None:
+    today = datetime.date.today()
+    response = lead_client.post(
+        create_url(assessment),
+        commit_data(step("alpha-element", 3, 1), owner_name="Sam", due_date=today.isoformat()),
+    )
+    assert response.status_code == 302
+    assert ActionItem.objects.get().due_date == today
+
+
+def test_an_existing_item_past_its_due_date_can_still_be_edited(
+    lead_client: Client, world: World
+) -> None:
+    last_month = datetime.date.today() - datetime.timedelta(days=30)
+    item = make_item(world, "Run a survey", owner=world.lead, due_date=last_month)
+    response = lead_client.post(
+        edit_url(item), edit_data(owner=world.lead.pk, owner_name="", due_date=last_month)
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert (item.due_date, item.status, item.notes) == (last_month, "doing", "Survey drafted.")
+
+
+@pytest.mark.parametrize("who", ["lead", "manager"])
+def test_the_owner_of_a_new_item_is_whoever_commits_it(
+    world: World, assessment: Assessment, who: str
+) -> None:
+    user = getattr(world, who)
+    page = client_for(world, who).get(create_url(assessment, step("alpha-element", 3, 1)))
+    assert f'<option value="{user.pk}" selected>' in page.content.decode()
+
+
+def test_the_action_item_lists_never_default_to_a_scheduled_cycle(
+    lead_client: Client, manager_client: Client, world: World
+) -> None:
+    scheduled = factories.make_cycle(
+        world.acme,
+        [world.framework],
+        name="2027 H1",
+        slug="2027-h1",
+        opens_on=datetime.date.today() + datetime.timedelta(days=20),
+        closes_on=datetime.date.today() + datetime.timedelta(days=200),
+    )
+    make_item(world, "Current item", owner=world.lead)
+    for response in (lead_client.get(team_url(world)), manager_client.get(organisation_url(world))):
+        page = response.content.decode()
+        assert f'<option value="{world.cycle.pk}" selected>2026 H2</option>' in page
+        assert f'<option value="{scheduled.pk}">2027 H1</option>' in page
+        assert "Current item" in page

@@ -83,7 +83,7 @@ def test_a_new_cycle_uses_the_edited_rubric(lead_client: Client, world: World) -
             [world.framework],
             name="2027 H1",
             slug="2027-h1",
-            opens_on=world.cycle.opens_on + datetime.timedelta(days=180),
+            opens_on=world.cycle.opens_on + datetime.timedelta(days=1),
             closes_on=world.cycle.closes_on + datetime.timedelta(days=180),
         )
     )
@@ -143,7 +143,7 @@ def test_progress_matches_elements_by_key_across_versions(world: World) -> None:
             [world.framework],
             name="2027 H1",
             slug="2027-h1",
-            opens_on=world.cycle.opens_on + datetime.timedelta(days=180),
+            opens_on=world.cycle.opens_on + datetime.timedelta(days=1),
             closes_on=world.cycle.closes_on + datetime.timedelta(days=180),
         )
     )

@@ -415,3 +415,37 @@ def test_chinese_dashboard_uses_chinese_punctuation(
     listing = content[content.index('<ul id="disagreements">') :]
     listing = " ".join(listing[: listing.index("</ul>")].split())
     assert "要素 alpha-element（第 2 至 4 级）" in listing
+
+
+def test_default_cycle_is_never_a_scheduled_one(world: World, manager_client: Client) -> None:
+    scheduled = factories.make_cycle(
+        world.acme,
+        [world.framework],
+        name="2027 H1",
+        slug="2027-h1",
+        opens_on=timezone.localdate() + datetime.timedelta(days=20),
+        closes_on=timezone.localdate() + datetime.timedelta(days=200),
+    )
+    content = page(manager_client, dashboard_url(world))
+    assert f'<option value="{world.cycle.pk}" selected>2026 H2 (Open)</option>' in content
+    assert f'<option value="{scheduled.pk}">2027 H1 (Scheduled)</option>' in content
+
+    # Without an open cycle, the latest that started, still not the scheduled one.
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=Cycle.Status.CLOSED)
+    content = page(manager_client, dashboard_url(world))
+    assert f'<option value="{world.cycle.pk}" selected>2026 H2 (Closed)</option>' in content
+
+
+def test_of_two_open_cycles_the_default_is_the_one_that_started_last(
+    world: World, manager_client: Client
+) -> None:
+    later = factories.make_cycle(
+        world.acme,
+        [world.framework],
+        name="2026 H2 bis",
+        slug="2026-h2-bis",
+        opens_on=world.cycle.opens_on + datetime.timedelta(days=2),
+        closes_on=world.cycle.closes_on,
+    )
+    content = page(manager_client, dashboard_url(world))
+    assert f'<option value="{later.pk}" selected>' in content

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -306,3 +307,13 @@ def test_membership_add_form_saves_a_valid_manager(admin_client_: Client, world:
         None,
         Membership.Role.MANAGER,
     )
+
+
+def test_the_cycle_changelist_shows_a_scheduled_cycle_as_scheduled(
+    admin_client_: Client, world: World
+) -> None:
+    Cycle.objects.filter(pk=world.cycle.pk).update(
+        opens_on=datetime.date.today() + datetime.timedelta(days=3)
+    )
+    changelist = page_text(admin_client_.get(admin_url(Cycle, "changelist")))
+    assert "Scheduled" in changelist

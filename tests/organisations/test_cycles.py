@@ -98,7 +98,7 @@ def test_list_shows_each_cycle_with_status_dates_frameworks_and_counts(
     assert "Test framework" in page
     assert "Open" in page and "Closed" in page
     assert "Sept. 30, 2025" in page
-    assert f'action="{close_url(world.cycle)}"' in page
+    assert f'href="{close_url(world.cycle)}"' in page
     assert "Reopen 2025 H2" in page
     assert "Globex" not in page
 
@@ -153,14 +153,17 @@ def test_form_offers_active_frameworks_only(manager_client: Client, world: World
 
 
 def test_manager_opens_a_cycle_with_a_pinned_rubric(manager_client: Client, world: World) -> None:
-    response = manager_client.post(create_url(world.acme), cycle_data(world), follow=True)
+    today = timezone.localdate()
+    response = manager_client.post(
+        create_url(world.acme), cycle_data(world, opens_on=today.isoformat()), follow=True
+    )
 
     assert response.redirect_chain == [(list_url(world.acme), 302)]
     assert "Cycle 2027 H1 is open." in response.content.decode()
     cycle = Cycle.objects.get(organisation=world.acme, slug="2027-h1")
     assert (cycle.name, cycle.opens_on, cycle.closes_on, cycle.status) == (
         "2027 H1",
-        OPENS,
+        today,
         CLOSES,
         Cycle.Status.OPEN,
     )
@@ -362,11 +365,11 @@ def test_a_manager_cannot_close_another_organisations_cycle(world: World) -> Non
     assert (world.cycle.status, world.globex_cycle.status) == ("open", "closed")
 
 
-@pytest.mark.parametrize("url", [close_url, reopen_url])
-def test_close_and_reopen_refuse_get(manager_client: Client, world: World, url: Any) -> None:
-    assert manager_client.get(url(world.cycle)).status_code == 405
+def test_reopen_refuses_get(manager_client: Client, world: World) -> None:
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=Cycle.Status.CLOSED)
+    assert manager_client.get(reopen_url(world.cycle)).status_code == 405
     world.cycle.refresh_from_db()
-    assert world.cycle.status == Cycle.Status.OPEN
+    assert world.cycle.status == Cycle.Status.CLOSED
 
 
 def test_the_assessment_states_the_cycle_list_counts_are_the_assessments_apps() -> None:
@@ -377,3 +380,180 @@ def test_the_assessment_states_the_cycle_list_counts_are_the_assessments_apps() 
         Assessment.Status.SUBMITTED,
         Assessment.Status.DRAFT,
     )
+
+
+# Closing asks first
+
+
+def test_closing_asks_to_confirm_and_counts_the_drafts(
+    manager_client: Client, world: World
+) -> None:
+    Assessment.objects.create(team=world.alpha, cycle=world.cycle, respondent=world.lead)
+    Assessment.objects.create(team=world.beta, cycle=world.cycle, respondent=world.lead2)
+    Assessment.objects.create(
+        team=world.alpha,
+        cycle=world.cycle,
+        respondent=world.manager,
+        status=Assessment.Status.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+
+    response = manager_client.get(close_url(world.cycle))
+
+    assert response.status_code == 200
+    page = " ".join(response.content.decode().split())
+    assert "Close 2026 H2?" in page
+    assert "2 assessments are still drafts." in page
+    assert "1 assessment has been submitted." in page
+    assert f'href="{list_url(world.acme)}"' in page  # cancel
+    world.cycle.refresh_from_db()
+    assert world.cycle.status == Cycle.Status.OPEN  # asking changes nothing
+
+
+def test_the_cycle_list_links_to_the_confirmation_not_a_one_click_close(
+    manager_client: Client, world: World
+) -> None:
+    page = manager_client.get(list_url(world.acme)).content.decode()
+    assert f'href="{close_url(world.cycle)}"' in page
+    assert f'action="{close_url(world.cycle)}"' not in page
+
+
+def test_the_confirmation_of_a_closed_cycle_goes_back_to_the_list(
+    manager_client: Client, world: World
+) -> None:
+    Cycle.objects.filter(pk=world.cycle.pk).update(status=Cycle.Status.CLOSED)
+    response = manager_client.get(close_url(world.cycle), follow=True)
+    assert response.redirect_chain == [(list_url(world.acme), 302)]
+    assert "Cycle 2026 H2 is closed already." in response.content.decode()
+
+
+@pytest.mark.parametrize("who", NOT_MANAGERS)
+def test_only_managers_see_the_close_confirmation(world: World, who: str) -> None:
+    assert logged_in(getattr(world, who)).get(close_url(world.cycle)).status_code == 404
+
+
+def test_close_refuses_put(manager_client: Client, world: World) -> None:
+    assert manager_client.put(close_url(world.cycle)).status_code == 405
+    world.cycle.refresh_from_db()
+    assert world.cycle.status == Cycle.Status.OPEN
+
+
+# Scheduled cycles
+
+
+def open_early_url(cycle: Cycle) -> str:
+    return reverse("cycle_open_early", args=[cycle.pk])
+
+
+def scheduled_cycle(world: World, days: int = 10) -> Cycle:
+    today = timezone.localdate()
+    return factories.make_cycle(
+        world.acme,
+        [world.framework],
+        name="2027 H1",
+        slug="2027-h1",
+        opens_on=today + datetime.timedelta(days=days),
+        closes_on=today + datetime.timedelta(days=days + 60),
+    )
+
+
+def test_a_cycle_opening_later_is_scheduled_and_opens_on_its_date() -> None:
+    today = timezone.localdate()
+    cycle = Cycle(opens_on=today + datetime.timedelta(days=1), closes_on=today, status="open")
+    assert (cycle.is_scheduled, cycle.is_open, str(cycle.status_label)) == (
+        True,
+        False,
+        "Scheduled",
+    )
+    cycle.opens_on = today
+    assert (cycle.is_scheduled, cycle.is_open, str(cycle.status_label)) == (False, True, "Open")
+    cycle.status = Cycle.Status.CLOSED
+    assert (cycle.is_scheduled, cycle.is_open, str(cycle.status_label)) == (
+        False,
+        False,
+        "Closed",
+    )
+
+
+def test_a_cycle_created_with_a_later_opening_date_is_scheduled(
+    manager_client: Client, world: World
+) -> None:
+    opens_on = timezone.localdate() + datetime.timedelta(days=10)
+    response = manager_client.post(
+        create_url(world.acme),
+        cycle_data(world, opens_on=opens_on.isoformat(), closes_on=CLOSES.isoformat()),
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "Cycle 2027 H1 is scheduled: it opens on" in page
+    assert ">Scheduled</span>" in page
+    cycle = Cycle.objects.get(slug="2027-h1")
+    assert f'action="{open_early_url(cycle)}"' in page
+    assert f'action="{open_early_url(world.cycle)}"' not in page  # open already
+
+
+def test_manager_opens_a_scheduled_cycle_early(
+    manager_client: Client, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    cycle = scheduled_cycle(world)
+
+    with caplog.at_level("INFO", logger="organisations.services"):
+        response = manager_client.post(open_early_url(cycle), follow=True)
+
+    assert response.redirect_chain == [(list_url(world.acme), 302)]
+    page = response.content.decode()
+    assert "Cycle 2027 H1 is open from today: team leads can start their assessments." in page
+    cycle.refresh_from_db()
+    assert (cycle.opens_on, cycle.status, cycle.is_open) == (
+        timezone.localdate(),
+        Cycle.Status.OPEN,
+        True,
+    )
+    assert f"Cycle {cycle.pk} opened early by {world.manager.pk}" in caplog.text
+
+
+def test_opening_a_closed_cycle_early_leaves_it_closed(
+    manager_client: Client, world: World
+) -> None:
+    cycle = scheduled_cycle(world)
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.CLOSED)
+    response = manager_client.post(open_early_url(cycle), follow=True)
+    assert "Cycle 2027 H1 is closed: reopen it instead." in response.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.opens_on > timezone.localdate()
+
+
+@pytest.mark.parametrize("who", NOT_MANAGERS)
+def test_only_managers_may_open_a_cycle_early(world: World, who: str) -> None:
+    cycle = scheduled_cycle(world)
+    assert logged_in(getattr(world, who)).post(open_early_url(cycle)).status_code == 404
+    cycle.refresh_from_db()
+    assert cycle.is_scheduled
+
+
+def test_open_early_refuses_get(manager_client: Client, world: World) -> None:
+    cycle = scheduled_cycle(world)
+    assert manager_client.get(open_early_url(cycle)).status_code == 405
+    cycle.refresh_from_db()
+    assert cycle.is_scheduled
+
+
+def test_a_lead_cannot_start_a_scheduled_cycle(lead_client: Client, world: World) -> None:
+    cycle = scheduled_cycle(world)
+    response = lead_client.post(
+        reverse("assessment_start", args=[world.alpha.pk, cycle.pk]), follow=True
+    )
+    assert response.redirect_chain == [(reverse("home"), 302)]
+    page = response.content.decode()
+    assert "This cycle opens on" in page  # refused, saying when it opens
+    assert "you can start your assessment then." in page
+    assert "Opens on" in page
+    assert not Assessment.objects.filter(cycle=cycle).exists()
+
+
+def test_the_cycle_overview_shows_a_scheduled_cycle_as_scheduled(
+    manager_client: Client, world: World
+) -> None:
+    cycle = scheduled_cycle(world)
+    page = manager_client.get(reverse("cycle_overview", args=[cycle.pk])).content.decode()
+    assert "Scheduled: from" in page

@@ -519,3 +519,42 @@ def test_bad_account_details_are_shown_and_nothing_is_created(
 
 def test_accept_refuses_put(world: World) -> None:
     assert Client().put(accept_url(invite(world))).status_code == 405
+
+
+def test_one_address_cannot_hold_two_pending_invitations_to_a_team(
+    manager_client: Client, world: World
+) -> None:
+    invite(world, "ana.lima@example.com", team=world.beta)
+    response = manager_client.post(
+        list_url(world.acme), {"email": "Ana.Lima@example.com", "team": world.beta.pk}
+    )
+
+    assert response.status_code == 400
+    message = (
+        "Ana.Lima@example.com already has a pending invitation to Beta logistics. "
+        "Withdraw it below to send a new one."
+    )
+    page = " ".join(response.content.decode().split())
+    assert re.search(r'id="error_1_id_email"[^>]*> ?<strong>' + re.escape(message), page)
+    assert Invitation.objects.count() == 1
+    assert not mail.outbox
+
+
+def test_a_withdrawn_expired_or_other_teams_invitation_does_not_block_a_new_one(
+    manager_client: Client, world: World
+) -> None:
+    withdrawn = invite(world, "ana.lima@example.com", team=world.beta)
+    cycle_services.invitation_withdraw(invitation=withdrawn, user=world.manager)
+    expired = invite(world, "bea@example.com", team=world.beta)
+    Invitation.objects.filter(pk=expired.pk).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    invite(world, "cai@example.com", team=world.alpha)
+
+    for email in ("ana.lima@example.com", "bea@example.com", "cai@example.com"):
+        response = manager_client.post(
+            list_url(world.acme), {"email": email, "team": world.beta.pk}
+        )
+        assert response.status_code == 302, email
+    assert Invitation.objects.filter(team=world.beta).count() == 5
+    assert len(mail.outbox) == 3

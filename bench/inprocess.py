@@ -61,7 +61,7 @@ def prepare(workdir: Path) -> tuple[dict[str, Any], dict[str, str]]:
 
     run("manage.py", "migrate", "-v0")
     run("manage.py", "loaddata", "-v0", "fixtures/rubric.json")
-    run("manage.py", "load_demo", "-v0")
+    run("manage.py", "load_demo", "--bare", "-v0")
     prepared = json.loads(run("bench/prepare.py"))
     prepared["plan"] = json.loads(run("bench/pdf.py", str(prepared["submitted"])))["plan"]
     # With DEBUG off, static URLs come from the manifest that collectstatic writes.

@@ -270,7 +270,7 @@ def main() -> int:
     print("Preparing a scratch database with the rubric and the demo data ...", flush=True)
     run([*manage, "migrate", "-v0"], env)
     run([*manage, "loaddata", "-v0", "fixtures/rubric.json"], env)
-    run([*manage, "load_demo", "-v0"], env)
+    run([*manage, "load_demo", "--bare", "-v0"], env)
     prepared = json.loads(run([PYTHON, "bench/prepare.py"], env))
     pdf: dict[str, Any] | None = None
     export: dict[str, Any] | None = None

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "reports",
     "dashboard",
     "exports",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,8 @@ LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as "7 Dec 2026" everywhere (cxmaturity/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["cxmaturity.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -2,11 +2,22 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
-from cxmaturity.views import health
+from cxmaturity.views import favicon, health
+
+# Lazy: each admin page shows these in the language of its request.
+admin.site.site_header = _("CX maturity administration")
+admin.site.site_title = _("CX maturity administration")
+admin.site.index_title = _("Site administration")
+
+# 400, 403 and 404 are Django's handlers with templates/400.html and the
+# others; the 500 page has its own, which renders without the database.
+handler500 = "cxmaturity.views.server_error"
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

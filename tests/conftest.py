@@ -19,6 +19,7 @@ import redis
 from django.contrib.auth.models import User
 from django.core.cache import cache, caches
 from django.test import Client
+from django.utils import translation
 
 from organisations.models import Cycle, Organisation, Team
 from playbook.models import Framework
@@ -55,6 +56,18 @@ def _forget_pinned_rubrics() -> Iterator[None]:
 # The machine's Redis (README: "Shared cache"); database 15, so a test run
 # never empties the cache of a site served from the same Redis.
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(autouse=True)
+def _language_put_back() -> Iterator[None]:
+    """Each test starts in the default language.
+
+    The test client leaves the last request's language active in the test's
+    thread: after a Chinese request, a later test's ``date_format`` or
+    ``gettext`` outside a request would be Chinese.
+    """
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(params=["locmem", "redis"])

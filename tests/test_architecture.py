@@ -20,6 +20,7 @@ APPS = [
     "reports",
     "dashboard",
     "exports",
+    "demo",
 ]
 PACKAGES = [*APPS, "cxmaturity"]
 

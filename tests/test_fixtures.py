@@ -1,16 +1,13 @@
-"""The shipped rubric and demo data: complete, bilingual, and safe to load twice."""
+"""The shipped rubric: complete, bilingual, and safe to load twice (the demo: tests/demo/)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import User
 from django.core import serializers
 from django.core.management import call_command
-from django.core.management.base import CommandError
 
-from organisations.models import Cycle, Membership, Organisation, Team
 from playbook.checks import OPTIONAL_TEXTS, rubric_problems
 from playbook.models import (
     ActionStep,
@@ -127,30 +124,3 @@ def test_the_five_reflection_questions_are_free_text(shipped_rubric: None) -> No
     reflections = Question.objects.filter(key__startswith="reflection-")
     assert reflections.count() == 5
     assert set(reflections.values_list("kind", flat=True)) == {Question.Kind.TEXT}
-
-
-def test_demo_data_loads_twice_without_duplicates(shipped_rubric: None, settings: Any) -> None:
-    settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
-    call_command("load_demo", verbosity=0)
-    assert Organisation.objects.count() == 1
-    assert Team.objects.count() == 3
-    assert set(User.objects.values_list("username", flat=True)) == {
-        "admin",
-        "manager",
-        "lead",
-        "lead2",
-    }
-    assert Membership.objects.count() == 3
-    cycle = Cycle.objects.get()
-    assert cycle.is_open
-    assert cycle.frameworks.count() == 3
-    assert User.objects.get(username="lead").check_password("cx-demo-2026")
-    assert User.objects.get(username="admin").is_superuser
-
-
-def test_demo_data_is_refused_when_debug_is_off(shipped_rubric: None, settings: Any) -> None:
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="only loaded when DEBUG is on"):
-        call_command("load_demo", verbosity=0)
-    assert not User.objects.exists()

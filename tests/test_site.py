@@ -457,3 +457,59 @@ def test_base_renders_without_a_request(db: None) -> None:
     assert "CX maturity" in html
     assert "Log in" in html
     assert "Signed in as" not in html
+
+
+def test_the_header_names_the_user_by_full_name_or_else_username(world: World) -> None:
+    world.lead.first_name, world.lead.last_name = "Wei", "Li"
+    world.lead.save()
+
+    named = logged_in(world.lead).get(reverse("home")).content.decode()
+    unnamed = logged_in(world.lead2).get(reverse("home")).content.decode()
+    chinese = logged_in(world.lead).get(reverse("home"), headers={"accept-language": "zh-hans"})
+
+    assert "Signed in as Wei Li" in named
+    assert "Signed in as lead2" in unnamed
+    assert "当前用户：Wei Li" in chinese.content.decode()
+
+
+def test_the_language_menu_keeps_its_button_for_pages_without_javascript(
+    client: Client, db: None
+) -> None:
+    page = client.get(reverse("login")).content.decode()
+
+    # The script hides the button and switches on selection; without it, the button stays.
+    assert re.search(r"<button [^>]*type=\"submit\"[^>]*>Switch</button>", page)
+    assert not re.search(r"<button [^>]*hidden[^>]*>Switch</button>", page)
+    assert "/static/js/language.js" in _asset_urls(page)
+    script = finders.find("js/language.js")
+    assert isinstance(script, str)
+    assert "requestSubmit" in Path(script).read_text()
+
+
+def test_favicon_is_linked_and_served_at_the_root(client: Client, db: None) -> None:
+    page = client.get(reverse("login")).content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+
+    response = client.get("/favicon.ico", follow=True)
+    assert response.redirect_chain == [("/static/favicon.ico", 302)]
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    icon = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    assert icon.startswith(b"\x00\x00\x01\x00")  # an ICO file
+    svg = finders.find("favicon.svg")
+    assert isinstance(svg, str)
+    assert Path(svg).read_text().startswith("<svg")
+
+
+def test_the_admin_is_cx_maturity_administration_in_both_languages(world: World) -> None:
+    admin = logged_in(world.admin)
+
+    english = admin.get(reverse("admin:index")).content.decode()
+    chinese = admin.get(
+        reverse("admin:index"), headers={"accept-language": "zh-hans"}
+    ).content.decode()
+
+    assert "<title>Site administration | CX maturity administration</title>" in english
+    assert '<a href="/admin/">CX maturity administration</a>' in english
+    assert "<title>站点管理 | 客户体验成熟度管理</title>" in chinese
+    assert '<a href="/admin/">客户体验成熟度管理</a>' in chinese

@@ -349,7 +349,7 @@ def test_team_list_shows_the_current_cycle_with_owner_due_date_and_status(
     for expected in (
         "Run a survey",
         "Lee Lead",
-        "Sept. 30, 2026",
+        "30 Sep 2026",
         "Doing",
         "Element alpha-element",
     ):

@@ -22,7 +22,7 @@ MAX_QUERIES = 12
 def demo_assessment(db: None, settings: Any) -> tuple[Client, Assessment]:
     settings.DEBUG = True
     call_command("loaddata", "fixtures/rubric.json", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--bare", verbosity=0)
     team = Team.objects.get(slug="customer-support")
     lead = team.memberships.get().user
     assessment = Assessment.objects.create(

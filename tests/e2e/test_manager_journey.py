@@ -13,7 +13,7 @@ from django.core.management import call_command
 from pypdf import PdfReader
 
 from action_items.models import ActionItem
-from organisations.management.commands.load_demo import DEMO_PASSWORD
+from demo.builder import DEMO_PASSWORD
 from organisations.models import Cycle, Membership
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -25,7 +25,7 @@ def demo(settings: Any) -> None:
     # PDFs are prepared in the request's transaction hook here, not by a separate worker.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     call_command("loaddata", "fixtures/rubric.json", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--bare", verbosity=0)
 
 
 def log_in(page: Any, base: str, username: str, password: str = DEMO_PASSWORD) -> None:

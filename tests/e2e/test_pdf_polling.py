@@ -25,7 +25,7 @@ def submitted(settings: Any) -> Assessment:
     # Queued but not run: the test plays the worker itself, later.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     call_command("loaddata", "fixtures/rubric.json", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--bare", verbosity=0)
     team = Team.objects.get(slug="customer-support")
     assessment = Assessment.objects.create(
         team=team,

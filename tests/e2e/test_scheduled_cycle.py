@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def demo(settings: Any) -> None:
     settings.DEBUG = True
     call_command("loaddata", "fixtures/rubric.json", verbosity=0)
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--bare", verbosity=0)
 
 
 def test_a_lead_waits_for_a_scheduled_cycle_until_the_manager_opens_it_early(

@@ -41,7 +41,7 @@ def reminders_send(*, today: datetime.date, days: int) -> RemindersSent:
     the row is new. A failed email rolls its row back, so the next run tries
     again; the others are still sent.
     """
-    cycles = Cycle.objects.open().filter(
+    cycles = Cycle.objects.open(today=today).filter(
         closes_on__gte=today, closes_on__lte=today + datetime.timedelta(days=days)
     )
     sent = failed = 0

@@ -129,12 +129,17 @@ class SectionForm(forms.Form):
             )
         return fields
 
-    def _choice_key(self, question_id: int, answer: AnswerValues) -> str | None:
-        """The key of the chosen option, as the cycle's rubric names it."""
+    def _stored_choice(self, question_id: int, answer: AnswerValues) -> Choice | None:
+        """The stored answer's option, as the cycle's rubric has it."""
         return next(
-            (choice.key for choice in self.choices[question_id] if choice.pk == answer.choice_id),
+            (choice for choice in self.choices[question_id] if choice.pk == answer.choice_id),
             None,
         )
+
+    def _choice_key(self, question_id: int, answer: AnswerValues) -> str | None:
+        """The key of the chosen option, as the cycle's rubric names it."""
+        choice = self._stored_choice(question_id, answer)
+        return choice.key if choice is not None else None
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -204,14 +209,7 @@ class SectionForm(forms.Form):
                 else:
                     text = value
             elif stored is not None:
-                choice = next(
-                    (
-                        option
-                        for option in self.choices.get(question.pk, [])
-                        if option.pk == stored.choice_id
-                    ),
-                    None,
-                )
+                choice = self._stored_choice(question.pk, stored)
                 text = stored.text
             if note_name in self.data:
                 note = self.cleaned_data.get(note_name) or ""

@@ -11,8 +11,10 @@ admin.site.site_header = _("CX maturity administration")
 admin.site.site_title = _("CX maturity administration")
 admin.site.index_title = _("Site administration")
 
-# 400, 403 and 404 are Django's handlers with templates/400.html and the
-# others; the 500 page has its own, which renders without the database.
+# 403 and 404 are Django's handlers with templates/403.html and 404.html;
+# the 400 page has its own, which never reads the request's body, and so has
+# the 500 page, which renders without the database.
+handler400 = "cxmaturity.views.bad_request"
 handler500 = "cxmaturity.views.server_error"
 
 urlpatterns = [

@@ -31,6 +31,18 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(static("favicon.ico"))
 
 
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """The 400 page, also for a request whose body Django refuses to read.
+
+    Django's own ``bad_request`` is wrapped in ``requires_csrf_token``, whose
+    check reads ``request.POST``: for a form body declaring a charset other
+    than UTF-8 that read raises ``BadRequest`` again, and the error page
+    itself fails with a 500. This view reads no body; the page's language
+    switch still gets its CSRF token from the ``csrf`` context processor.
+    """
+    return render(request, "400.html", status=400)
+
+
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page, which must render when the database is down.

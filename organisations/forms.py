@@ -111,7 +111,9 @@ class TeamForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("Email"))
+    email = forms.EmailField(
+        label=_("Email"), max_length=Invitation._meta.get_field("email").max_length
+    )
     team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:

@@ -29,5 +29,5 @@ urlpatterns = [
         views.invitation_withdraw,
         name="invitation_withdraw",
     ),
-    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("invitations/<slug:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -14,7 +14,7 @@ from django.test import Client, override_settings
 from django.urls import path, reverse
 from pytest_django import DjangoAssertNumQueries
 
-from cxmaturity.urls import handler500
+from cxmaturity.urls import handler400, handler500
 from cxmaturity.urls import urlpatterns as site_urlpatterns
 from tests.conftest import World
 
@@ -40,7 +40,7 @@ urlpatterns = [
     path("test-errors/500/", _broken),
     *site_urlpatterns,
 ]
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler400", "handler500", "urlpatterns"]
 
 pytestmark = [pytest.mark.urls(__name__)]
 

@@ -5,11 +5,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import NOTE_MAX_LENGTH
 from organisations.models import Cycle, Team
 from playbook.models import ActionStep
+from playbook.translation import TranslatedField
+
+TITLE_MAX_LENGTH = 300
 
 
 class ActionItem(models.Model):
@@ -34,10 +38,18 @@ class ActionItem(models.Model):
         related_name="action_items",
         verbose_name=_("action step"),
     )
-    # Kept on the item so it reads the same after rubric edits.
+    # Kept on the item so it reads the same after rubric edits, and after the
+    # step is removed from the rubric: the step's title in both languages.
     element_key = models.SlugField(_("element key"), blank=True)
     step_key = models.SlugField(_("step key"), blank=True)
-    title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(
+        format_lazy(_("{field} (English)"), field=_("title")), max_length=TITLE_MAX_LENGTH
+    )
+    title_zh_hans = models.CharField(
+        format_lazy(_("{field} (Chinese)"), field=_("title")),
+        max_length=TITLE_MAX_LENGTH,
+        blank=True,
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -74,6 +86,8 @@ class ActionItem(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    title = TranslatedField()
+
     class Meta:
         # Moved here from the assessments app; the table kept its name.
         db_table = "assessments_actionitem"
@@ -82,7 +96,7 @@ class ActionItem(models.Model):
         verbose_name_plural = _("action items")
 
     def __str__(self) -> str:
-        return self.title
+        return str(self.title)
 
     @property
     def is_open(self) -> bool:

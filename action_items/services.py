@@ -12,10 +12,10 @@ import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from action_items.models import ActionItem
+from action_items.models import TITLE_MAX_LENGTH, ActionItem
 from organisations.models import Cycle, Team
 from playbook.models import ActionStep
 
@@ -32,6 +32,14 @@ class StepAlreadyCommitted(Exception):
         self.item = item
 
 
+def _step_titles(action_step: ActionStep) -> dict[str, str]:
+    """The step's title in both languages, as the item's ``title_en`` and ``title_zh_hans``."""
+    return {
+        "title_en": (action_step.title_en or "")[:TITLE_MAX_LENGTH],
+        "title_zh_hans": (action_step.title_zh_hans or "")[:TITLE_MAX_LENGTH],
+    }
+
+
 def _lock_team(team: Team) -> None:
     # Serialises the writes of one team (a no-op on SQLite, which locks the whole database).
     list(Team.objects.select_for_update().filter(pk=team.pk).values_list("pk", flat=True))
@@ -43,16 +51,18 @@ def committed_item(
     """The team's item for this step in the cycle, if it has committed it already.
 
     Matched on the step row; a step read from a pinned rubric whose row has
-    since been deleted is matched on its element, key and title instead.
+    since been deleted is matched on its element, key and title (in either
+    language) instead.
     """
     items = ActionItem.objects.filter(team=team, cycle=cycle)
     match = items.filter(action_step_id=action_step.pk).first()
     if match is None:
+        titles = _step_titles(action_step)
+        same_title = Q(title_en=titles["title_en"])
+        if titles["title_zh_hans"]:
+            same_title |= Q(title_zh_hans=titles["title_zh_hans"])
         match = items.filter(
-            action_step__isnull=True,
-            element_key=element_key,
-            step_key=action_step.key,
-            title=str(action_step.title),
+            same_title, action_step__isnull=True, element_key=element_key, step_key=action_step.key
         ).first()
     return match
 
@@ -72,11 +82,12 @@ def action_item_create(
 ) -> ActionItem:
     """Commit ``action_step`` as the team's item for the cycle.
 
-    The title is copied in the active language, so the item reads the same
-    after the rubric changes. ``element_key`` defaults to the step's element
-    (pass it for a step read from a pinned rubric). The owner is a user or,
-    when ``owner`` is None, the free-text ``owner_name``. Raises
-    ``StepAlreadyCommitted`` when the team has the step already.
+    The step's title is copied in both languages, so the item reads the same,
+    in the reader's language, after the rubric changes or drops the step.
+    ``element_key`` defaults to the step's element (pass it for a step read
+    from a pinned rubric). The owner is a user or, when ``owner`` is None, the
+    free-text ``owner_name``. Raises ``StepAlreadyCommitted`` when the team
+    has the step already.
     """
     if element_key is None:
         element_key = action_step.level.element.key
@@ -87,7 +98,7 @@ def action_item_create(
         )
         if existing is not None:
             raise StepAlreadyCommitted(existing)
-        # A step of a pinned rubric may outlive its row; the item keeps its keys and title.
+        # A step of a pinned rubric may outlive its row; the item keeps its keys and titles.
         step_exists = ActionStep.objects.filter(pk=action_step.pk).exists()
         return ActionItem.objects.create(
             team=team,
@@ -95,7 +106,7 @@ def action_item_create(
             action_step_id=action_step.pk if step_exists else None,
             element_key=element_key,
             step_key=action_step.key,
-            title=str(action_step.title)[: ActionItem._meta.get_field("title").max_length],
+            **_step_titles(action_step),
             owner=owner,
             owner_name=owner_name if owner is None else "",
             due_date=due_date,
@@ -115,7 +126,7 @@ def action_item_update(
     notes: str,
     user: User,
 ) -> ActionItem:
-    """Change an item's status, owner, due date and notes (the step and title stay)."""
+    """Change an item's status, owner, due date and notes (the step and titles stay)."""
     with transaction.atomic():
         locked = ActionItem.objects.select_for_update().get(pk=item.pk)
         locked.status = status
@@ -182,7 +193,8 @@ def action_item_carry_over(*, team: Team, cycle: Cycle, user: User) -> list[Acti
                 action_step_id=item.action_step_id,
                 element_key=item.element_key,
                 step_key=item.step_key,
-                title=item.title,
+                title_en=item.title_en,
+                title_zh_hans=item.title_zh_hans,
                 owner_id=item.owner_id,
                 owner_name=item.owner_name,
                 due_date=item.due_date,

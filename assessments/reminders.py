@@ -10,11 +10,10 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils import translation
 
 from assessments.models import Assessment, Reminder
 from organisations.models import Cycle, Membership, Team
-from organisations.services import render_email
+from organisations.services import email_language, render_email
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +52,7 @@ def reminders_send(*, today: datetime.date, days: int) -> RemindersSent:
                 user__is_active=True,
             )
             .exclude(user__email="")
-            .select_related("user", "team")
+            .select_related("user__preference", "team")
             .order_by("team__name", "user__username")
         )
         for membership in leads:
@@ -74,19 +73,19 @@ def reminders_send(*, today: datetime.date, days: int) -> RemindersSent:
 
 
 def _send_reminder(*, cycle: Cycle, membership: Membership, today: datetime.date) -> None:
-    # Users have no language preference stored, so reminders go out in the
-    # site's default language (a request-less command has no "current" one).
-    with translation.override(settings.LANGUAGE_CODE):
-        subject, body = render_email(
-            "reminder",
-            {
-                "user": membership.user,
-                "team": membership.team,
-                "cycle": cycle,
-                "organisation": cycle.organisation,
-                "days_left": (cycle.closes_on - today).days,
-                # Optional: without a SITE_URL the email names the site but links nowhere.
-                "site_url": getattr(settings, "SITE_URL", ""),
-            },
-        )
+    # In the lead's language (their choice, else the organisation's), whatever
+    # language is active where the command runs.
+    subject, body = render_email(
+        "reminder",
+        {
+            "user": membership.user,
+            "team": membership.team,
+            "cycle": cycle,
+            "organisation": cycle.organisation,
+            "days_left": (cycle.closes_on - today).days,
+            # Optional: without a SITE_URL the email names the site but links nowhere.
+            "site_url": getattr(settings, "SITE_URL", ""),
+        },
+        language=email_language(user=membership.user, organisation=cycle.organisation),
+    )
     EmailMessage(subject, body, to=[membership.user.email]).send()

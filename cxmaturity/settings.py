@@ -58,7 +58,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "django_tasks_db",
+    # django-tasks-db under a translated name (cxmaturity/apps.py).
+    "cxmaturity.apps.TasksConfig",
     # The areas of the product, each importing only those above it.
     "playbook",
     "organisations",
@@ -188,7 +189,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    # Bootstrap and plotly.js come from installed Python packages, never a CDN.
+    # Bootstrap comes from its installed Python package, never a CDN.
     "cxmaturity.staticfinders.PackageAssetFinder",
 ]
 # Prepared PDF action plans. Not served as /media/: downloads go through a view

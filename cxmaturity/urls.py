@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from cxmaturity.views import favicon, health
+from organisations import accounts
 
 # Lazy: each admin page shows these in the language of its request.
 admin.site.site_header = _("CX maturity administration")
@@ -21,8 +22,12 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("favicon.ico", favicon, name="favicon"),
     path("admin/", admin.site.urls),
+    # Django's login, password reset and set_language, at their usual paths and
+    # names, recording the language a user chose (organisations/accounts.py).
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts.set_language, name="set_language"),
     # The root URLconf is the one place that knows every app.
     path("", include("assessments.urls")),
     path("", include("organisations.urls")),

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from action_items.models import ActionItem
 from action_items.services import action_item_carry_over, action_item_create
@@ -156,9 +156,6 @@ CURRENT_ITEMS: Plan = {
         ("empathy", ActionItem.Status.DOING),
     ),
 }
-# The product team writes its plan in Chinese: item titles are copied in the
-# language of whoever commits the step.
-ITEM_LANGUAGE = {"product": "zh-hans"}
 PREVIOUS_SUBMITTED_ON = datetime.datetime(2026, 6, 12, 9, 30, tzinfo=datetime.UTC)
 
 
@@ -292,31 +289,31 @@ def _commit_items(
         team = cycle.organisation.teams.get(slug=team_slug)
         lead = _team_lead(team)
         levels = dict(zip(ELEMENT_KEYS, TEAM_LEVELS[team_slug][level_index], strict=True))
-        with translation.override(ITEM_LANGUAGE.get(team_slug, "en")):
-            for number, (element_key, status) in enumerate(items):
-                step = (
-                    ActionStep.objects.filter(
-                        level__element__key=element_key,
-                        level__number=min(levels[element_key] + 1, 5),
-                    )
-                    .select_related("level__element")
-                    .order_by("order", "pk")
-                    .first()
+        # Items keep their step's title in both languages: each reader sees their own.
+        for number, (element_key, status) in enumerate(items):
+            step = (
+                ActionStep.objects.filter(
+                    level__element__key=element_key,
+                    level__number=min(levels[element_key] + 1, 5),
                 )
-                if step is None:
-                    continue
-                action_item_create(
-                    team=team,
-                    cycle=cycle,
-                    action_step=step,
-                    # Every other item is owned by someone without a login.
-                    owner=lead if number % 2 == 0 else None,
-                    owner_name="" if number % 2 == 0 else "Priya Das",
-                    due_date=due_date + datetime.timedelta(days=14 * number),
-                    notes="",
-                    user=lead,
-                    status=status,
-                )
+                .select_related("level__element")
+                .order_by("order", "pk")
+                .first()
+            )
+            if step is None:
+                continue
+            action_item_create(
+                team=team,
+                cycle=cycle,
+                action_step=step,
+                # Every other item is owned by someone without a login.
+                owner=lead if number % 2 == 0 else None,
+                owner_name="" if number % 2 == 0 else "Priya Das",
+                due_date=due_date + datetime.timedelta(days=14 * number),
+                notes="",
+                user=lead,
+                status=status,
+            )
 
 
 def _back_date(cycle: Cycle) -> None:

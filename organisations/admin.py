@@ -25,7 +25,8 @@ class TeamInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ("name", "slug", "team_count")
+    list_display = ("name", "slug", "language", "team_count")
+    list_filter = ("language",)
     search_fields = ("name", "slug")
     ordering = ("name",)
     prepopulated_fields = {"slug": ("name",)}

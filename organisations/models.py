@@ -25,6 +25,13 @@ class OrganisationQuerySet(models.QuerySet["Organisation"]):
 class Organisation(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), unique=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("Emails go out in this language to people who have not chosen one."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -40,6 +47,37 @@ class Organisation(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+
+class UserPreference(models.Model):
+    """What a user chose for themselves: for now, the language their emails are written in.
+
+    A one-to-one row beside Django's own ``User`` (the "profile" model of
+    Django's documentation) rather than a custom user model: the site uses
+    ``auth.User``, and swapping it under an existing database is a migration
+    Django itself advises against. Users who never chose have no row, and read
+    their organisation's language (``organisations.services.email_language``).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="preference",
+        verbose_name=_("user"),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        help_text=_("The language the user last chose; their emails are written in it."),
+    )
+
+    class Meta:
+        verbose_name = _("user preference")
+        verbose_name_plural = _("user preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_language_display()}"
 
 
 class TeamQuerySet(models.QuerySet["Team"]):

@@ -1,5 +1,8 @@
 """Manager workflows: open and close cycles, add and rename teams, invite and remove team leads.
 
+Also the language each email goes out in (``email_language``) and the
+choice it starts from (``language_preference_set``).
+
 The writes are keyword-only functions, each in one transaction. Who may call
 them is the views' business (they 404 for anyone but the organisation's CX
 managers); the services re-check the few things a race could change: a cycle
@@ -15,16 +18,24 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from organisations.models import Cycle, Invitation, Membership, Organisation, Team
+from organisations.models import (
+    Cycle,
+    Invitation,
+    Membership,
+    Organisation,
+    Team,
+    UserPreference,
+)
 from playbook.models import Framework
 from playbook.versions import rubric_version_for
 
@@ -287,24 +298,33 @@ def invitation_create(*, team: Team, email: str, invited_by: User) -> Invitation
         )
 
 
-def render_email(template: str, context: dict[str, Any]) -> tuple[str, str]:
-    subject = render_to_string(f"emails/{template}_subject.txt", context)
-    body = render_to_string(f"emails/{template}.txt", context)
+def render_email(template: str, context: dict[str, Any], *, language: str) -> tuple[str, str]:
+    """Subject and body of ``emails/<template>``, written in ``language``, dates included."""
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}_subject.txt", context)
+        body = render_to_string(f"emails/{template}.txt", context)
     return " ".join(subject.split()), body
 
 
 def invitation_send(*, invitation: Invitation, link: str) -> None:
-    """Email the invitation with its absolute ``link``, in the language active now."""
+    """Email the invitation with its absolute ``link``, in the language its recipient reads.
+
+    That is the choice of an existing user with the address, or else the
+    organisation's language (``email_language``), never the language of the
+    CX manager who sends it.
+    """
+    organisation = invitation.team.organisation
     subject, body = render_email(
         "invitation",
         {
             "invitation": invitation,
             "team": invitation.team,
-            "organisation": invitation.team.organisation,
+            "organisation": organisation,
             "invited_by": invitation.invited_by,
             "link": link,
             "expires_at": invitation.expires_at,
         },
+        language=email_language(organisation=organisation, email=invitation.email),
     )
     EmailMessage(subject, body, to=[invitation.email]).send()
 
@@ -370,3 +390,72 @@ def invitation_withdraw(*, invitation: Invitation, user: User) -> Invitation:
         locked.withdrawn_by = user
         locked.save(update_fields=["withdrawn_at", "withdrawn_by"])
     return locked
+
+
+# Languages
+
+
+def supported_language(code: str | None) -> str | None:
+    """``code`` as one of ``settings.LANGUAGES`` ("zh-Hans" gives "zh-hans"), or None."""
+    if not code:
+        return None
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def language_preference_set(*, user: User, language: str) -> UserPreference | None:
+    """Remember ``language`` as the one ``user`` reads their emails in.
+
+    A code the site does not offer changes nothing and gives None.
+    """
+    supported = supported_language(language)
+    if supported is None:
+        return None
+    with transaction.atomic():
+        preference, _created = UserPreference.objects.update_or_create(
+            user=user, defaults={"language": supported}
+        )
+    return preference
+
+
+def chosen_language(user: User) -> str | None:
+    """The language ``user`` last chose (one the site offers), or None if they never did."""
+    try:
+        return supported_language(user.preference.language)
+    except UserPreference.DoesNotExist:
+        return None
+
+
+def email_language(
+    *, user: User | None = None, organisation: Organisation | None = None, email: str = ""
+) -> str:
+    """The language an email to this recipient is written in.
+
+    The recipient's own choice (``UserPreference``) first: ``user``'s, or, for
+    an address that may have no account yet (an invitation), that of the user
+    with ``email`` who signed in last. Then the language of ``organisation``,
+    the one the email is about (a reminder's cycle's, an invitation's); for a
+    user without one given, their first membership's organisation. Then the
+    site's ``LANGUAGE_CODE``. Never the language of the request that sends it.
+    """
+    chosen: str | None = None
+    if user is not None:
+        chosen = chosen_language(user)
+    elif email:
+        chosen = (
+            UserPreference.objects.filter(user__email__iexact=email)
+            .order_by(F("user__last_login").desc(nulls_last=True), "user_id")
+            .values_list("language", flat=True)
+            .first()
+        )
+    if language := supported_language(chosen):
+        return language
+    if organisation is None and user is not None:
+        organisation = (
+            Organisation.objects.filter(memberships__user=user).order_by("memberships__pk").first()
+        )
+    if organisation is not None and (language := supported_language(organisation.language)):
+        return language
+    return settings.LANGUAGE_CODE

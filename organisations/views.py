@@ -27,6 +27,7 @@ from organisations.access import (
     get_cycle_for_manager,
     get_organisation_for_manager,
 )
+from organisations.accounts import remember_language_on_login
 from organisations.forms import (
     CycleOpenForm,
     InvitationAcceptForm,
@@ -321,7 +322,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     )
     if request.method == "POST" and (joining or form.is_valid()):
         try:
-            _accept(request, invitation, form, joining=joining)
+            user = _accept(request, invitation, form, joining=joining)
         except services.InvitationUnavailable as error:
             return _invitation_gone(request, error)
         except services.UsernameTaken as error:
@@ -330,7 +331,10 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(
                 request, _("Welcome! You now lead %(team)s.") % {"team": invitation.team.name}
             )
-            return redirect("home")
+            if joining:
+                return redirect("home")
+            # A new account keeps the language chosen on the invitation page.
+            return remember_language_on_login(request, redirect("home"), user)
     return render(
         request,
         "organisations/invitation_accept.html",
@@ -341,17 +345,17 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 def _accept(
     request: HttpRequest, invitation: Invitation, form: InvitationAcceptForm, *, joining: bool
-) -> None:
+) -> User:
     if joining:
         assert isinstance(request.user, User)
-        services.invitation_accept(invitation=invitation, user=request.user)
-        return
+        return services.invitation_accept(invitation=invitation, user=request.user)
     user = services.invitation_accept(
         invitation=invitation,
         username=form.cleaned_data["username"],
         password=form.cleaned_data["password1"],
     )
     login(request, user)
+    return user
 
 
 def _invitation_gone(request: HttpRequest, error: services.InvitationUnavailable) -> HttpResponse:

@@ -44,7 +44,7 @@ from playbook.models import (
     Question,
     RubricVersion,
 )
-from playbook.versions import rubric_for_version
+from playbook.versions import Rubric, rubric_for_version
 
 LANGUAGE_SUFFIXES = ("_en", "_zh_hans")
 # Narrow enough that the English and Chinese textareas of a pair fit on one row.
@@ -87,22 +87,62 @@ def answers_resting_on_level(level: Level) -> int:
     return int(answers_to_element) + int(answers_from_elsewhere)
 
 
+def rows_pinned_by(rubric: Rubric, model: type[models.Model]) -> set[Any]:
+    """The primary keys of ``model``'s rows that a pinned rubric holds."""
+    if model is Framework:
+        return {element.framework_id for element in rubric.elements}
+    if model is Element:
+        return {element.pk for element in rubric.elements}
+    if model is Question:
+        return set(rubric.questions)
+    if model is Choice:
+        return set(rubric.choices)
+    levels = rubric.levels().values()
+    if model is Level:
+        return {level.pk for level in levels}
+    related = "focus_areas" if model is FocusArea else "action_steps"
+    return {row.pk for level in levels for row in getattr(level, related).all()}
+
+
+@dataclass(frozen=True)
+class OpenCycle:
+    """An open cycle as the admin names it: its name and its organisation's."""
+
+    name: str
+    organisation: str
+
+
+def open_cycles_keeping(instance: models.Model) -> list[OpenCycle]:
+    """The open cycles whose pinned rubric version holds this row, by organisation and name.
+
+    Such a cycle keeps showing the row (a question or choice: asking it) as it
+    was when the cycle opened, and its answers may point at it: an edit shows
+    only in cycles opened later, and a deletion would break it.
+    """
+    # "open" is organisations' Cycle.Status.OPEN; playbook does not import
+    # organisations, so it reads cycles through the versions they pin. The
+    # values_list() below reuses the join this filter makes: closed cycles stay out.
+    open_versions = RubricVersion.objects.filter(cycles__status="open")
+    pinning = [
+        version_id
+        for version_id in open_versions.values_list("pk", flat=True).distinct()
+        if instance.pk in rows_pinned_by(rubric_for_version(version_id), type(instance))
+    ]
+    cycles = (
+        open_versions.filter(pk__in=pinning)
+        .order_by("cycles__organisation__name", "cycles__name")
+        .values_list("cycles__name", "cycles__organisation__name")
+    )
+    return [OpenCycle(name, organisation) for name, organisation in cycles]
+
+
 def open_cycles_pinning(instance: Question | Choice) -> int:
-    """Open cycles whose frozen rubric asks this question or offers this choice.
+    """How many open cycles ask this question or offer this choice in their frozen rubric.
 
     Such a cycle still shows the row to its respondents, and their answers
     point at it: deleting it would break the next save of that page.
     """
-    rows = "questions" if isinstance(instance, Question) else "choices"
-    pinning = 0
-    # "open" is organisations' Cycle.Status.OPEN; playbook does not import organisations.
-    versions = RubricVersion.objects.filter(cycles__status="open").annotate(
-        open_cycles=Count("cycles")
-    )
-    for version_id, open_cycles in versions.values_list("pk", "open_cycles"):
-        if instance.pk in getattr(rubric_for_version(version_id), rows):
-            pinning += open_cycles
-    return pinning
+    return len(open_cycles_keeping(instance))
 
 
 @dataclass(frozen=True)
@@ -172,7 +212,42 @@ class SizedTextareasMixin(admin.options.BaseModelAdmin):
 
 
 class RubricAdmin(SizedTextareasMixin, SimpleHistoryAdmin):
-    """Base admin for rubric models: sized bilingual textareas and change history."""
+    """Base admin for rubric models: sized bilingual textareas and change history.
+
+    Its change form and revert form name the open cycles that keep the row as
+    their pinned rubric version has it (admin/playbook/change_form.html), so
+    an admin knows an edit shows only in cycles opened later.
+    """
+
+    object_history_form_template = "admin/playbook/object_history_form.html"
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: models.Model | None = None,
+    ) -> HttpResponse:
+        if obj is not None and not add:
+            context["open_cycles_keeping"] = open_cycles_keeping(obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        instance = self.get_object(request, unquote(object_id))
+        if instance is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "open_cycles_keeping": open_cycles_keeping(instance),
+            }
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class CompactInline(SizedTextareasMixin, admin.TabularInline):

@@ -27,20 +27,20 @@ HIGHEST_LEVEL = 5
 
 # The two columns of a bilingual text: "<name>_en" and "<name>_zh_hans".
 def _en(verbose_name: Any, **kwargs: Any) -> models.TextField:
-    return models.TextField(format_lazy("{} ({})", verbose_name, _("English")), **kwargs)
+    return models.TextField(format_lazy(_("{field} (English)"), field=verbose_name), **kwargs)
 
 
 def _zh(verbose_name: Any, **kwargs: Any) -> models.TextField:
-    return models.TextField(format_lazy("{} ({})", verbose_name, _("Chinese")), **kwargs)
+    return models.TextField(format_lazy(_("{field} (Chinese)"), field=verbose_name), **kwargs)
 
 
 def _en_char(verbose_name: Any, **kwargs: Any) -> models.CharField:
-    label = format_lazy("{} ({})", verbose_name, _("English"))
+    label = format_lazy(_("{field} (English)"), field=verbose_name)
     return models.CharField(label, max_length=200, **kwargs)
 
 
 def _zh_char(verbose_name: Any, **kwargs: Any) -> models.CharField:
-    label = format_lazy("{} ({})", verbose_name, _("Chinese"))
+    label = format_lazy(_("{field} (Chinese)"), field=verbose_name)
     return models.CharField(label, max_length=200, **kwargs)
 
 

@@ -122,7 +122,7 @@ def test_action_item_due_dates_are_date_pickers_and_read_day_month_year(
         cycle=world.cycle,
         element_key="alpha-element",
         created_by=world.lead,
-        title="Call back within a day",
+        title_en="Call back within a day",
         due_date=OPENS,
     )
 

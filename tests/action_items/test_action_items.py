@@ -14,6 +14,7 @@ from action_items.models import ActionItem
 from assessments.models import Assessment
 from organisations.models import Cycle
 from playbook.models import ActionStep
+from playbook.versions import rubric_version_for
 from tests import factories
 from tests.conftest import World, logged_in
 from tests.results.test_results import submitted
@@ -66,7 +67,7 @@ def make_item(world: World, title: str, **values: Any) -> ActionItem:
     values.setdefault("cycle", world.cycle)
     values.setdefault("element_key", "alpha-element")
     values.setdefault("created_by", world.lead)
-    return ActionItem.objects.create(title=title, **values)
+    return ActionItem.objects.create(title_en=title, **values)
 
 
 def previous_cycle(world: World, **extra: Any) -> Cycle:
@@ -631,6 +632,7 @@ def earlier_items(world: World) -> dict[str, ActionItem]:
         "todo": make_item(
             world,
             "Open survey",
+            title_zh_hans="未完成的调查",
             cycle=earlier,
             owner=world.lead,
             action_step=step("alpha-element", 3, 1),
@@ -661,21 +663,27 @@ def test_carry_over_copies_the_open_items_once(
     assert response.status_code == 302
     assert response["Location"] == team_url(world, f"?cycle={world.cycle.pk}")
 
-    copies = ActionItem.objects.filter(cycle=world.cycle).order_by("title")
+    copies = ActionItem.objects.filter(cycle=world.cycle).order_by("title_en")
     assert [(copy.title, copy.status, copy.carried_from) for copy in copies] == [
         ("Journey map", "doing", earlier_items["doing"]),
         ("Open survey", "todo", earlier_items["todo"]),
     ]
     survey = copies[1]
     assert (survey.owner, survey.due_date, survey.notes) == (world.lead, DUE, "Half done.")
+    assert (survey.title_en, survey.title_zh_hans) == ("Open survey", "未完成的调查")
+    assert copies[0].title_zh_hans == ""  # read in English by everyone, as before
     assert (survey.action_step, survey.step_key) == (step("alpha-element", 3, 1), "step-1")
     assert survey.created_by == world.lead
     assert copies[0].owner_name == "Sam"
 
     page = lead_client.get(response["Location"]).content.decode()
     assert "2 open items carried over." in page
+    assert "未完成的调查" not in page
     assert page.count("carried over from 2026 H1") == 2
     assert "Carry over open items from 2026 H1" not in page  # nothing left to carry
+    chinese = lead_client.get(team_url(world), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "未完成的调查" in chinese
+    assert "Journey map" in chinese
 
     # Again: nothing new.
     response = lead_client.post(carry_over_url(world, world.cycle), follow=True)
@@ -866,3 +874,110 @@ def test_the_action_item_lists_never_default_to_a_scheduled_cycle(
         assert f'<option value="{world.cycle.pk}" selected>2026 H2</option>' in page
         assert f'<option value="{scheduled.pk}">2027 H1</option>' in page
         assert "Current item" in page
+
+
+# The step's title in the reader's language
+
+ENGLISH_TITLE = "alpha-element step 3.1"
+CHINESE_TITLE = "alpha-element 步骤 3.1"
+
+
+def team_list_in(client: Client, world: World, language: str) -> str:
+    return client.get(team_url(world), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
+@pytest.fixture
+def pinned_assessment(world: World) -> Assessment:
+    """A submitted assessment of a cycle that reads a frozen rubric, as every cycle does now."""
+    world.cycle.rubric_version = rubric_version_for([world.framework])
+    world.cycle.save()
+    return submitted(world, world.lead, ANSWERS)
+
+
+@pytest.mark.parametrize(
+    ("committed_in", "read_in", "shown", "hidden"),
+    [
+        ("en", "zh-hans", CHINESE_TITLE, ENGLISH_TITLE),
+        ("zh-hans", "en", ENGLISH_TITLE, CHINESE_TITLE),
+    ],
+)
+def test_an_item_shows_its_steps_title_in_the_readers_language(
+    lead_client: Client,
+    world: World,
+    assessment: Assessment,
+    committed_in: str,
+    read_in: str,
+    shown: str,
+    hidden: str,
+) -> None:
+    response = lead_client.post(
+        create_url(assessment),
+        commit_data(step("alpha-element", 3, 1), owner_name="Sam"),
+        HTTP_ACCEPT_LANGUAGE=committed_in,
+    )
+    assert response.status_code == 302
+    item = ActionItem.objects.get()
+    assert (item.title_en, item.title_zh_hans) == (ENGLISH_TITLE, CHINESE_TITLE)
+
+    page = team_list_in(lead_client, world, read_in)
+    assert shown in page
+    assert hidden not in page
+    edit = lead_client.get(edit_url(item), HTTP_ACCEPT_LANGUAGE=read_in).content.decode()
+    assert f"<h1>{shown}</h1>" in edit
+    organisation = logged_in(world.manager).get(
+        organisation_url(world), HTTP_ACCEPT_LANGUAGE=read_in
+    )
+    assert shown in organisation.content.decode()
+
+
+def test_an_item_without_a_chinese_title_reads_in_english_for_chinese_readers(
+    lead_client: Client, world: World
+) -> None:
+    make_item(world, "Call back within a day", owner=world.lead)
+    assert "Call back within a day" in team_list_in(lead_client, world, "zh-hans")
+
+
+def test_an_item_keeps_both_titles_after_its_step_leaves_the_rubric(
+    lead_client: Client, world: World, pinned_assessment: Assessment
+) -> None:
+    action_step = step("alpha-element", 3, 1)
+    response = lead_client.post(
+        create_url(pinned_assessment), commit_data(action_step, owner_name="Sam")
+    )
+    assert response.status_code == 302
+
+    action_step.delete()
+
+    item = ActionItem.objects.get()
+    assert (item.action_step, item.element_key, item.step_key) == (None, "alpha-element", "step-1")
+    english = team_list_in(lead_client, world, "en")
+    assert ENGLISH_TITLE in english
+    assert CHINESE_TITLE not in english
+    chinese = team_list_in(lead_client, world, "zh-hans")
+    assert CHINESE_TITLE in chinese
+    assert ENGLISH_TITLE not in chinese
+
+
+def test_a_step_already_gone_from_the_rubric_is_committed_in_both_languages_once(
+    lead_client: Client, world: World, pinned_assessment: Assessment
+) -> None:
+    # The cycle's frozen rubric still offers the step after its row is deleted.
+    action_step = step("alpha-element", 3, 1)
+    step_pk = action_step.pk
+    action_step.delete()
+
+    data = commit_data(action_step, step=step_pk, owner_name="Sam")
+    response = lead_client.post(create_url(pinned_assessment), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 302
+    item = ActionItem.objects.get()
+    assert (item.action_step, item.title_en, item.title_zh_hans) == (
+        None,
+        ENGLISH_TITLE,
+        CHINESE_TITLE,
+    )
+    assert CHINESE_TITLE in team_list_in(lead_client, world, "zh-hans")
+
+    # Committed again by someone reading Chinese: the same step, refused.
+    response = lead_client.post(create_url(pinned_assessment), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 400
+    assert ActionItem.objects.count() == 1

@@ -104,7 +104,7 @@ class TestBackgroundSave:
         page = lead_client.get(section_url(assessment, 1)).content.decode()
         assert 'data-saving="正在保存…"' in page
         assert 'data-saved="已于 {time} 保存"' in page
-        assert "清除答案" in page
+        assert "清除回答" in page
 
     def test_a_locked_page_has_no_autosave(self, lead_client: Client, world: World) -> None:
         assessment = draft(world)

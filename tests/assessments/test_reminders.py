@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
 from assessments.models import Assessment, Reminder
-from organisations.models import Cycle
+from organisations.models import Cycle, Organisation, UserPreference
 from tests.conftest import World
 
 TODAY = datetime.date(2026, 9, 1)
@@ -158,10 +158,38 @@ def test_leads_without_an_address_are_skipped(soon: World) -> None:
     assert not Reminder.objects.filter(user=soon.lead).exists()
 
 
-def test_reminders_are_written_in_the_default_language(soon: World) -> None:
+def test_reminders_are_not_written_in_the_language_active_where_the_command_runs(
+    soon: World,
+) -> None:
     with translation.override("zh-hans"):
         send()
     assert mail.outbox[0].subject.endswith("6 Sep 2026")
+
+
+def test_a_lead_who_chose_chinese_is_reminded_in_chinese(soon: World) -> None:
+    UserPreference.objects.create(user=soon.lead2, language="zh-hans")
+
+    with translation.override("en"):
+        send()
+
+    emails = {email.to[0]: email for email in mail.outbox}
+    chinese = emails["lead2@example.com"]
+    assert chinese.subject == "提醒：2026 H2将于 2026年9月6日 结束"
+    assert "lead2，您好：" in chinese.body
+    assert "Acme的Beta logistics尚未提交2026 H2的评估。" in chinese.body
+    assert "评估周期将于 2026年9月6日 结束，还剩 5 天。" in chinese.body
+    assert emails["lead@example.com"].subject == "Reminder: 2026 H2 closes on 6 Sep 2026"
+
+
+def test_leads_who_never_chose_are_reminded_in_their_organisations_language(soon: World) -> None:
+    Organisation.objects.filter(pk=soon.acme.pk).update(language="zh-hans")
+    UserPreference.objects.create(user=soon.lead, language="en")
+
+    send()
+
+    emails = {email.to[0]: email for email in mail.outbox}
+    assert emails["lead2@example.com"].subject == "提醒：2026 H2将于 2026年9月6日 结束"
+    assert emails["lead@example.com"].subject == "Reminder: 2026 H2 closes on 6 Sep 2026"
 
 
 def test_a_failed_email_is_not_recorded_so_the_next_run_retries(

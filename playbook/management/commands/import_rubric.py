@@ -1,4 +1,8 @@
-"""``manage.py import_rubric path``: load a rubric fixture, all or nothing."""
+"""``manage.py import_rubric path``: load a rubric fixture, all or nothing, with its history.
+
+The one way the rubric is loaded (``make setup`` too), so the rubric as
+shipped has a first history entry an admin can revert an edit to.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,10 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext
 
 from playbook.checks import rubric_problems
+from playbook.history import rubric_history_record
 from playbook.models import Element, Framework, Question
 
 
@@ -17,7 +23,8 @@ class Command(BaseCommand):
     help = (
         "Load a rubric written by export_rubric (rows matched by their natural keys: "
         "new ones are added, existing ones updated, none deleted), then check that the "
-        "rubric is complete in both languages. An incomplete rubric is not imported."
+        "rubric is complete in both languages. An incomplete rubric is not imported. "
+        "Each row added or changed gets an entry in its admin history."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,6 +43,9 @@ class Command(BaseCommand):
                     f"Not imported: the rubric would be incomplete ({len(problems)} problems). "
                     f"Nothing was changed.\n" + "\n".join(f"  - {problem}" for problem in problems)
                 )
+            # loaddata saves raw, which simple-history does not record.
+            reason = gettext("Imported from %(file)s") % {"file": path.name}
+            rubric_history_record(change_reason=reason)
         if options["verbosity"] >= 1:
             self.stdout.write(
                 self.style.SUCCESS(

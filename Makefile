@@ -15,11 +15,11 @@ PYTHON := $(VENV)/bin/python
 MANAGE := $(PYTHON) manage.py
 STAMPS := .make
 RUBRIC_FIXTURE ?= fixtures/rubric.json
-APT_PACKAGES := gettext chromium fonts-wqy-microhei poppler-utils wrk
+APT_PACKAGES := gettext chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils wrk
 # Set BASE_PYTHON=/path/to/python3.12 to skip the search for a Python 3.12.
 BASE_PYTHON ?=
 
-.PHONY: help install lock messages setup run test lint fmt bench
+.PHONY: help install lock messages setup run test lint fmt bench plotly-bundle lighthouse
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -89,7 +89,7 @@ messages: install ## Compile the translations (.po -> .mo)
 
 setup: install messages ## install, migrate, load the rubric and the demo data
 	$(MANAGE) migrate --no-input
-	$(MANAGE) loaddata $(RUBRIC_FIXTURE)
+	$(MANAGE) import_rubric $(RUBRIC_FIXTURE)
 	$(MANAGE) load_demo
 
 # `start` runs each process in the background in its own process group (set -m),
@@ -130,3 +130,24 @@ fmt: install ## Format and auto-fix with ruff
 
 bench: install messages ## Page throughput as ratios to a signed-in page that does nothing (gunicorn + wrk, scratch DB)
 	$(PYTHON) bench/run.py
+
+# frontend/: the npm tools (esbuild, plotly.js's sources, Lighthouse), never served.
+# npm ci again only when package-lock.json changes; node_modules stays out of git.
+NODE_MODULES := frontend/node_modules/.package-lock.json
+$(NODE_MODULES): frontend/package-lock.json
+	@command -v npm >/dev/null || { \
+	  echo "error: Node.js 18.16+ and npm are needed: sudo apt-get install -y nodejs npm" >&2; exit 1; }
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+# The bench ends with Lighthouse (bench/lighthouse.py), run from frontend/node_modules.
+bench: $(NODE_MODULES)
+
+lighthouse: install messages $(NODE_MODULES) ## Lighthouse (mobile) on the results page and the dashboard, served as in production
+	BENCH_LIGHTHOUSE_ONLY=1 $(PYTHON) bench/run.py
+
+# The pages draw with plotly.js at the version the plotly Python package bundles
+# (its figures are written for it); the build refuses any other.
+plotly-bundle: install $(NODE_MODULES) ## Rebuild static/vendor/plotly/plotly-cx.min.js (the trace types the charts use)
+	PLOTLY_JS_VERSION=$$($(PYTHON) -c 'from plotly.offline import get_plotlyjs_version; print(get_plotlyjs_version())') \
+	  node frontend/build-plotly.mjs

@@ -11,7 +11,9 @@ by the same server in the same round, so the ratios hold on any machine.
 After the rounds, the floor and each real page are loaded once more by many
 concurrent clients, for their latency under load (p50, p99; no targets).
 Two more sections time PDF action plan preparation and three downloads of a
-large cycle's raw answers as CSV.
+large cycle's raw answers as CSV. Last, Lighthouse scores the results page and
+the dashboard for a phone (bench/lighthouse.py: performance >= 90 and
+accessibility 100 are targets) and shows what they transfer.
 
 Environment variables (all optional):
 
@@ -19,6 +21,9 @@ Environment variables (all optional):
                             with them the cached PDF download, whose plan they
                             prepare) and the 10,000-assessment CSV export,
                             which take minutes. By default everything runs.
+    BENCH_LIGHTHOUSE_ONLY=1 Lighthouse alone (`make lighthouse`): no wrk, PDF or
+                            CSV timings.
+    BENCH_LIGHTHOUSE_RUNS   Lighthouse runs per page (default 3; the median counts)
     BENCH_LOAD_CONNECTIONS  concurrent clients of the load pass (default 50)
     BENCH_CONNECTIONS       concurrent clients of the rounds (default 8)
     BENCH_ROUNDS            rounds (default 3)
@@ -52,7 +57,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from bench import floor  # noqa: E402 (the path above; no Django set-up needed to import it)
+from bench import floor, lighthouse  # noqa: E402 (the path above; no Django set-up needed)
 
 PYTHON = sys.executable
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
@@ -70,6 +75,7 @@ LOAD_CONNECTIONS = int(os.environ.get("BENCH_LOAD_CONNECTIONS", "50"))
 # answers under load from p99. gunicorn's worker timeout is 30 s.
 WRK_TIMEOUT = "30s"
 PAGES_ONLY = os.environ.get("BENCH_PAGES_ONLY", "") == "1"
+LIGHTHOUSE_ONLY = os.environ.get("BENCH_LIGHTHOUSE_ONLY", "") == "1"
 BASE = f"http://127.0.0.1:{PORT}"
 # "A few seconds" for the raw answers of 10,000 assessments, to the last byte.
 EXPORT_TARGET_SECONDS = 10.0
@@ -256,7 +262,25 @@ def page_cases(prepared: dict[str, Any], pdf: dict[str, Any] | None) -> list[Cas
     return cases
 
 
+def lighthouse_cases(prepared: dict[str, Any]) -> list[Case]:
+    """The pages Lighthouse scores: the two that draw charts with plotly.js."""
+    return [
+        Case(
+            "results page",
+            f"/assessments/{prepared['submitted']}/results/",
+            prepared["lead2_session"],
+        ),
+        Case(
+            "dashboard (CX manager)",
+            f"/organisations/{prepared['organisation']}/dashboard/",
+            prepared["manager_session"],
+        ),
+    ]
+
+
 def main() -> int:
+    if reason := lighthouse.missing():
+        raise SystemExit(reason)
     workdir = Path(tempfile.mkdtemp(prefix="cx-bench-"))
     env = {
         **os.environ,
@@ -274,7 +298,9 @@ def main() -> int:
     prepared = json.loads(run([PYTHON, "bench/prepare.py"], env))
     pdf: dict[str, Any] | None = None
     export: dict[str, Any] | None = None
-    if PAGES_ONLY:
+    if LIGHTHOUSE_ONLY:
+        print("BENCH_LIGHTHOUSE_ONLY=1: Lighthouse alone, no wrk, PDF or CSV timings.")
+    elif PAGES_ONLY:
         print("BENCH_PAGES_ONLY=1: no PDF timings, cached PDF download or CSV export.")
     else:
         print("Timing PDF action plans (Chromium cold, then warm) and a reference render ...")
@@ -310,40 +336,60 @@ def main() -> int:
     )
     csrf = prepared["csrf"]
     downloads: list[Download] = []
+    cases: list[Case] = []
+    rounds: dict[str, list[Measurement]] = {}
+    loaded: dict[str, Measurement] = {}
+    scored: list[lighthouse.Result] = []
     try:
         wait_for_server(f"{BASE}/health/")
-        cases = page_cases(prepared, pdf)
-        for case in cases:
-            check_case(case, csrf)
-        rounds: dict[str, list[Measurement]] = {case.name: [] for case in cases}
-        for number in range(1, ROUNDS + 1):
-            print(f"  round {number} of {ROUNDS}: each page for {DURATION} ...", flush=True)
-            for case in cases:
-                rounds[case.name].append(wrk(case, csrf, workdir, CONNECTIONS))
-        print(
-            f"  load pass: each page for {DURATION} with {LOAD_CONNECTIONS} clients ...",
-            flush=True,
-        )
-        loaded = {
-            case.name: wrk(case, csrf, workdir, LOAD_CONNECTIONS)
-            for case in cases
-            if case.under_load
-        }
+        if not LIGHTHOUSE_ONLY:
+            cases, rounds, loaded = measure_pages(prepared, pdf, workdir)
         if export is not None:
             print(f"  downloading the raw answers CSV {EXPORT_DOWNLOADS} times ...", flush=True)
             downloads = [download_export(export, workdir) for _ in range(EXPORT_DOWNLOADS)]
+        for case in lighthouse_cases(prepared):
+            check_case(case, csrf)
+            print(f"  Lighthouse: {case.name}, {lighthouse.RUNS} runs ...", flush=True)
+            cookie = f"sessionid={case.session}"
+            scored.append(lighthouse.measure(case.name, BASE + case.path, cookie, workdir))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=10)
         shutil.rmtree(workdir, ignore_errors=True)
 
-    missed = report_pages(cases, rounds)
-    missed += report_load(loaded)
+    missed = 0
+    if not LIGHTHOUSE_ONLY:
+        missed += report_pages(cases, rounds)
+        missed += report_load(loaded)
     if pdf is not None:
         missed += report_pdf(pdf)
     if export is not None:
         missed += report_export(export, downloads)
+    missed += lighthouse.report(scored, lighthouse.version())
     return 1 if missed else 0
+
+
+def measure_pages(
+    prepared: dict[str, Any], pdf: dict[str, Any] | None, workdir: Path
+) -> tuple[list[Case], dict[str, list[Measurement]], dict[str, Measurement]]:
+    """The wrk rounds and the load pass: the cases, each one's rounds, the loaded runs."""
+    csrf = prepared["csrf"]
+    cases = page_cases(prepared, pdf)
+    for case in cases:
+        check_case(case, csrf)
+    rounds: dict[str, list[Measurement]] = {case.name: [] for case in cases}
+    for number in range(1, ROUNDS + 1):
+        print(f"  round {number} of {ROUNDS}: each page for {DURATION} ...", flush=True)
+        for case in cases:
+            rounds[case.name].append(wrk(case, csrf, workdir, CONNECTIONS))
+    print(
+        f"  load pass: each page for {DURATION} with {LOAD_CONNECTIONS} clients ...",
+        flush=True,
+    )
+    loaded = {
+        case.name: wrk(case, csrf, workdir, LOAD_CONNECTIONS) for case in cases if case.under_load
+    }
+    return cases, rounds, loaded
 
 
 def report_pages(cases: list[Case], rounds: dict[str, list[Measurement]]) -> int:

@@ -1,4 +1,8 @@
-"""Serve a few third-party assets straight from the Python packages that ship them."""
+"""Serve a few third-party assets straight from the Python packages that ship them.
+
+plotly.js is not one of them: the pages load a partial bundle of the same
+version, static/vendor/plotly/plotly-cx.min.js (built by `make plotly-bundle`).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,6 @@ def _package_dir(name: str) -> Path:
 def package_assets() -> dict[str, Path]:
     """Static path -> file on disk, for every vendored asset the templates use."""
     bootstrap = _package_dir("bootstrap")
-    plotly_data = _package_dir("plotly") / "package_data"
     return {
         "vendor/bootstrap/bootstrap.min.css": bootstrap / "css" / "bootstrap.min.css",
         "vendor/bootstrap/bootstrap.bundle.min.js": bootstrap / "js" / "bootstrap.bundle.min.js",
@@ -29,7 +32,6 @@ def package_assets() -> dict[str, Path]:
         "vendor/bootstrap/bootstrap.bundle.min.js.map": (
             bootstrap / "js" / "bootstrap.bundle.min.js.map"
         ),
-        "vendor/plotly/plotly.min.js": plotly_data / "plotly.min.js",
     }
 
 
@@ -43,7 +45,8 @@ class PackageAssetFinder(BaseFinder):
     ) -> str | list[str]:
         location = self.assets.get(path)
         if location is None:
-            return [] if find_all else ""
+            # As Django's own finders answer: an empty string would count as a match.
+            return []
         return [str(location)] if find_all else str(location)
 
     def list(self, ignore_patterns: Any) -> Any:

@@ -22,7 +22,6 @@ from results.selectors import TeamCycleResult
 HEATMAP_ROW_HEIGHT = 26
 HEATMAP_MARGIN = 140
 
-SPREAD_BAR_WIDTH = 0.5
 
 MOVED_UP_COLOUR = "#009e73"
 SAME_LEVEL_COLOUR = "#adb5bd"
@@ -64,8 +63,23 @@ def level_heatmap_figure(
         ygap=2,
         hoverongaps=False,
         hovertemplate="%{y} · %{x}: " + _("level %{z}") + "<extra></extra>",
-        # Each cell says its level: no colour scale to read off.
-        showscale=False,
+        # Each cell says its level; the legend under the map names the colours.
+        showscale=True,
+        colorbar={
+            "orientation": "h",
+            "title": {"text": _("Median level"), "side": "right"},
+            "tickvals": charts.LEVEL_TICKS,
+            "ticktext": [str(level) for level in charts.LEVEL_TICKS],
+            "x": 0,
+            "xanchor": "left",
+            "y": 0,
+            "yref": "container",
+            "yanchor": "bottom",
+            "len": 1,
+            "lenmode": "fraction",
+            "thickness": 14,
+            "outlinewidth": 0,
+        },
         **charts.checks(),
     )
     return charts.figure(
@@ -74,41 +88,33 @@ def level_heatmap_figure(
         # Element names on top, where a tall heatmap starts; the first team first.
         xaxis={"type": "category", "side": "top", "showgrid": False},
         yaxis={"type": "category", "autorange": "reversed", "showgrid": False},
-        margin={"l": 60, "r": 30, "t": 40, "b": 20},
+        # Room at the bottom for the legend.
+        margin={"l": 60, "r": 30, "t": 40, "b": 90},
     )
 
 
 def spread_figure(spreads: Sequence[ElementSpread]) -> go.Figure:
-    """Per element, the median of the team medians, with a whisker from the lowest to highest."""
-    names = [str(spread.element.name) for spread in spreads]
-    medians = [spread.median for spread in spreads]
-    bars = go.Bar(
-        x=names,
-        y=medians,
-        name=_("Median of the teams"),
-        marker={"color": charts.ORGANISATION_COLOUR},
-        # Narrower than the whole category: a lone element is not one wide slab.
-        width=SPREAD_BAR_WIDTH,
-        error_y={
-            "type": "data",
-            "symmetric": False,
-            "array": [_distance(spread.median, spread.highest) for spread in spreads],
-            "arrayminus": [_distance(spread.lowest, spread.median) for spread in spreads],
-            "color": charts.TEXT_COLOUR,
-            "thickness": 1.5,
-            "width": 6,
-        },
-        customdata=[[spread.lowest, spread.highest] for spread in spreads],
-        hovertemplate=("%{x}: %{y:.1f} (%{customdata[0]:.1f}–%{customdata[1]:.1f})<extra></extra>"),
-        **charts.checks(),
-    )
+    """Per element, the teams' medians from the lowest to the highest, and their median.
+
+    Drawn as ranges (a bar from the lowest team to the highest, the median a
+    marker on it), as the team results draw their respondents.
+    """
     return charts.figure(
-        [bars], showlegend=False, xaxis={"type": "category"}, yaxis=charts._score_axis()
+        charts.range_traces(
+            [str(spread.element.name) for spread in spreads],
+            [spread.lowest for spread in spreads],
+            [spread.highest for spread in spreads],
+            [spread.median for spread in spreads],
+            range_label=_("Lowest to highest team"),
+            middle_label=_("Median of the teams"),
+        ),
+        height=max(charts.HEIGHT, 120 + charts.RANGE_ROW_HEIGHT * len(spreads)),
+        barmode="overlay",
+        xaxis={**charts._score_axis(), "side": "top"},
+        yaxis={"type": "category", "autorange": "reversed"},
+        legend={**charts.LEGEND, "yanchor": "top", "y": -0.02, "traceorder": "normal"},
+        margin={"l": 60, "r": 30, "t": 60, "b": 60},
     )
-
-
-def _distance(low: float | None, high: float | None) -> float | None:
-    return high - low if low is not None and high is not None else None
 
 
 def changes_figure(elements: Sequence[Element], team_changes: Sequence[TeamChanges]) -> go.Figure:
@@ -201,7 +207,7 @@ def spread_charts(dashboard: Dashboard) -> list[charts.Chart]:
 
 def _spread_chart(framework_spread: FrameworkSpread, dashboard: Dashboard) -> charts.Chart:
     framework = framework_spread.framework
-    details = "; ".join(
+    details = charts.join_list(
         _("%(element)s %(median)s (%(lowest)s to %(highest)s)")
         % {
             "element": spread.element.name,
@@ -244,7 +250,7 @@ def changes_chart(dashboard: Dashboard) -> charts.Chart | None:
     if previous is None:
         return None
     counts = _change_counts(len(dashboard.elements), dashboard.team_changes)
-    details = "; ".join(
+    details = charts.join_list(
         _("%(element)s: %(up)d up, %(same)d the same, %(down)d down")
         % {"element": element.name, "up": up, "same": same, "down": down}
         for element, (up, same, down) in zip(dashboard.elements, counts, strict=True)

@@ -1,14 +1,21 @@
 """The PDF action plan: an assessment's results as a printable, bilingual deliverable.
 
 ``render_action_plan`` renders ``templates/reports/pdf/action_plan.html`` in the
-requested language and lays it out with WeasyPrint: a cover, the summary of
-levels, the charts as vector SVG images (each with its data table), then per
-framework the next-level focus areas and the action steps to tick off, and the
-reflections. After the summary, the action items the team has committed to
-in the cycle (those carried over from the previous cycle marked), with owner,
-due date and status. Charts come from ``results.charts`` (the same figures as the
-results page) drawn by ``reports.chart_export``; when Chromium cannot draw
-them the PDF still comes out, with the data tables and a note.
+requested language and lays it out with WeasyPrint: a cover; on page 2 the
+executive summary (``results.summary``: the headline level per framework, every
+element's level as bars, the three priorities with the team's action items on
+them and their owners, the growth opportunity); then the summary of levels, the
+action items the team has committed to in the cycle (those carried over from
+the previous cycle marked) with owner, due date and status, the charts as vector
+SVG images (each with its text alternative and data table), per framework the
+next-level focus areas and the action steps to tick off, and the reflections.
+Charts come from ``results.charts`` (the same figures as the results page)
+drawn by ``reports.chart_export``; when Chromium cannot draw them the PDF still
+comes out, with the data tables and a note.
+
+The PDF is tagged for screen readers (PDF/UA-1 as WeasyPrint writes it: a
+structure tree, the document's language and title); the README lists what
+WeasyPrint's tagging leaves out.
 
 The PDF fetches nothing: the fetcher refuses every URL but ``data:``. The
 print stylesheet (``templates/reports/pdf/action_plan.css``) is parsed once per
@@ -34,9 +41,10 @@ from django.utils.translation import gettext
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher
 
+from action_items.models import ActionItem
 from action_items.services import action_items_for_plan
 from reports import chart_export
-from results import charts
+from results import charts, summary
 from results.selectors import AssessmentResult
 
 logger = logging.getLogger(__name__)
@@ -49,8 +57,19 @@ STYLESHEET = Path(settings.BASE_DIR) / "templates" / "reports" / "pdf" / "action
 CHART_WIDTH = 600
 CHART_HEIGHT = 360
 
+# Tagged PDF: a structure tree, /MarkInfo, /Lang and the title shown as the window's.
+PDF_VARIANT = "pdf/ua-1"
+
 _PAGE_PLACEHOLDER = re.compile(r"%\((page|pages)\)s")
 _FONT_FAMILY = re.compile(r"font-family:\s*([^;\"]+)")
+
+
+@dataclass(frozen=True)
+class PlannedPriority:
+    """One of the summary's priorities and the team's action items on its element."""
+
+    priority: summary.Priority
+    action_items: list[ActionItem]
 
 
 @dataclass(frozen=True)
@@ -64,13 +83,25 @@ class DrawnChart:
 def render_action_plan(result: AssessmentResult, *, language: str) -> bytes:
     """The assessment's action plan as an A4 PDF, worded in ``language`` ("en", "zh-hans").
 
-    With several respondents (``result.has_team_result``) the summary shows the
-    team median and spread next to the assessment's own scores.
+    With several respondents (``result.has_team_result``) the summary of levels
+    shows the team median and spread next to the assessment's own scores.
+    """
+    return write_pdf(action_plan_html(result, language=language))
+
+
+def action_plan_html(result: AssessmentResult, *, language: str) -> str:
+    """The action plan's HTML in ``language``, charts drawn, ready for ``write_pdf``.
+
+    Apart from ``render_action_plan`` so that the layout alone can be timed.
     """
     with translation.override(language):
         drawn_charts, charts_failed = _draw_charts(result)
         assessment = result.assessment
-        html = render_to_string(
+        action_items = action_items_for_plan(
+            team_id=assessment.team_id, cycle_id=assessment.cycle_id
+        )
+        result_summary = summary.result_summary(result)
+        return render_to_string(
             TEMPLATE,
             {
                 "result": result,
@@ -83,14 +114,15 @@ def render_action_plan(result: AssessmentResult, *, language: str) -> bytes:
                 "language": translation.get_language(),
                 "charts": drawn_charts,
                 "charts_failed": charts_failed,
-                "action_items": action_items_for_plan(
-                    team_id=assessment.team_id, cycle_id=assessment.cycle_id
-                ),
+                "action_items": action_items,
+                "summary": result_summary,
+                "priority_rule": summary.PRIORITY_RULE,
+                "priorities": _planned_priorities(result_summary, action_items),
+                "priority_keys": result_summary.priority_element_keys,
                 "footer_css": css_string(f"{assessment.team.name} · {assessment.cycle.name}"),
                 "page_number_css": page_number_css(gettext("Page %(page)s of %(pages)s")),
             },
         )
-        return write_pdf(html)
 
 
 @functools.cache
@@ -107,12 +139,14 @@ def _stylesheet() -> CSS:
 
 
 def write_pdf(html: str) -> bytes:
-    """A plan's HTML (action or organisation plan) laid out as PDF with the print stylesheet.
+    """A plan's HTML (action or organisation plan) laid out as a tagged PDF (PDF/UA-1).
 
-    The stylesheet comes in as a user stylesheet: the document's own rules (the
-    footer) still win over it, and both win over WeasyPrint's defaults.
+    The print stylesheet comes in as a user stylesheet: the document's own rules
+    (the footer) still win over it, and both win over WeasyPrint's defaults.
     """
-    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(stylesheets=[_stylesheet()])
+    return HTML(string=html, url_fetcher=_fetcher()).write_pdf(
+        stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT
+    )
 
 
 def action_plan_filename(result: AssessmentResult, language: str) -> str:
@@ -192,6 +226,21 @@ def _draw_charts(result: AssessmentResult) -> tuple[list[DrawnChart], bool]:
                 )
         drawn.append(DrawnChart(chart=chart, image_uri=image_uri))
     return drawn, failed
+
+
+def _planned_priorities(
+    result_summary: summary.ResultSummary, action_items: list[ActionItem]
+) -> list[PlannedPriority]:
+    """The priorities, each with the team's items on its element (their owners say who acts)."""
+    return [
+        PlannedPriority(
+            priority=priority,
+            action_items=[
+                item for item in action_items if item.element_key == priority.element.element.key
+            ],
+        )
+        for priority in result_summary.priorities
+    ]
 
 
 def _respondent_name(result: AssessmentResult) -> str:

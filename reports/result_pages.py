@@ -1,11 +1,12 @@
 """The content of a results page, kept until something it shows changes.
 
-A results page scores the answers, draws four or five charts and lays out
-every element's guidance: some 30 ms of work, and the busiest page after the
-questionnaire. What it shows changes only with the cycle's submitted
-assessments (the organisation and team figures), the team's earlier cycles
-(its progress), the team's action items, the names on it, the language and
-the cycle's rubric. A pinned rubric never changes, and the rest is read in
+A results page scores the answers, sums them up (``results.summary``: the
+headline levels, priorities and growth opportunity of its first screen), draws
+four to six charts and lays out every element's guidance: some 30 ms of work,
+and the busiest page after the questionnaire. What it shows changes only with
+the cycle's submitted assessments (the organisation and team figures), the
+team's earlier cycles (its progress), the team's action items, the names on
+it, the language and the cycle's rubric. A pinned rubric never changes, and the rest is read in
 two ORM aggregates: together with the language and the page's templates they
 key the rendered content in Django's cache (shared by every process when
 REDIS_URL is set), with the action plan's fingerprint, so a repeat view renders
@@ -35,8 +36,10 @@ from reports.fingerprint import templates_digest
 from reports.plans import Subject
 from results.charts import assessment_charts
 from results.selectors import AssessmentResult
+from results.summary import HEADLINE_RULE, PRIORITY_RULE, result_summary
 
 INTRO_TEMPLATE = "reports/_result_intro.html"
+SUMMARY_TEMPLATE = "reports/_result_summary.html"
 BODY_TEMPLATE = "reports/_result_body.html"
 # Renames of an earlier cycle (a label in the progress chart) are not in the
 # key: they show within this many seconds.
@@ -48,6 +51,7 @@ class ResultContent:
     """The page's markup, rendered by the template engine."""
 
     intro: str  # breadcrumb, heading, who answered
+    summary: str  # headline levels, priorities, growth opportunity, jump links
     body: str  # scoring notes, charts, per-element guidance, reflections
     fingerprint: str  # the action plan's (``reports.fingerprint``)
 
@@ -102,10 +106,14 @@ def _render(subject: Subject, result: AssessmentResult) -> ResultContent:
         "assessment": assessment,
         "result": result,
         "charts": assessment_charts(result),
+        "summary": result_summary(result),
+        "headline_rule": HEADLINE_RULE,
+        "priority_rule": PRIORITY_RULE,
         "committed_step_ids": {item.action_step_id for item in action_items},
     }
     return ResultContent(
         intro=render_to_string(INTRO_TEMPLATE, context),
+        summary=render_to_string(SUMMARY_TEMPLATE, context),
         body=render_to_string(BODY_TEMPLATE, context),
         fingerprint=subject.fingerprint(result, get_language(), action_items),
     )

@@ -82,6 +82,7 @@ def _render_result(
         "reports/results.html",
         {
             "intro": mark_safe(content.intro),  # rendered by the template engine
+            "summary": mark_safe(content.summary),
             "body": mark_safe(content.body),
             "action_plan": action_plan,
             "request_url": request_url,

@@ -9,14 +9,16 @@ language, so build the figures inside the request (or ``translation.override``).
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
 from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from results import scoring
 from results.selectors import (
@@ -36,6 +38,11 @@ from results.selectors import (
 VALIDATE = False
 
 
+def join_list(items: Iterable[str]) -> str:
+    """The items of a list inside a sentence, separated as the language writes it (；)."""
+    return pgettext("between items of a list", "; ").join(items)
+
+
 def checks() -> dict[str, bool]:
     """The keyword that turns plotly's property checks on or off, per ``VALIDATE``."""
     return {"_validate": VALIDATE}
@@ -50,7 +57,9 @@ HEIGHT = 420
 TEAM_COLOUR = "#0d6efd"
 ORGANISATION_COLOUR = "#6c757d"
 SCORE_COLOUR = "#0d6efd"
-GROWTH_COLOUR = "#fd7e14"
+# Dark orange: 4.8:1 on white, so the bar and its label both read; the growth
+# bar also carries a hatch pattern and a label, never colour alone.
+GROWTH_COLOUR = "#b35900"
 # Light to dark: a higher level is a darker blue. Level 1 stays visible on white.
 LEVEL_COLOURS = ("#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
 NOT_ENOUGH_COLOUR = "#adb5bd"
@@ -73,6 +82,16 @@ LEGEND = {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
 
 # Frameworks with fewer elements get bars: a radar needs three corners to say anything.
 RADAR_MIN_ELEMENTS = 3
+# Taller than the other charts: the scale's labels (1-5) sit along one spoke
+# and need some 20 px apart, even on a phone.
+RADAR_HEIGHT = 540
+# A framework of one element: a level bullet, one row high.
+BULLET_HEIGHT = 220
+# Bands behind the bullet, one per level (a score rounds to the level of its band).
+LEVEL_BAND_COLOURS = ("#f8f9fa", "#e9ecef")
+# A range from the lowest to the highest respondent: a light bar with a dark edge.
+RANGE_COLOUR = "#9ecae1"
+RANGE_ROW_HEIGHT = 36
 
 SCORE_RANGE = [0, scoring.HIGHEST_LEVEL]
 LEVEL_TICKS = list(range(scoring.LOWEST_LEVEL, scoring.HIGHEST_LEVEL + 1))
@@ -136,23 +155,35 @@ def radar_figure(
     team_label: str,
     organisation_label: str,
 ) -> go.Figure:
-    """The team's element scores against the organisation's medians, as a radar."""
+    """The team's element scores against the organisation's medians, as a radar.
+
+    The team is a filled shape, drawn first; the organisation's median a dashed
+    outline drawn over it. The legend lists them in that order.
+    """
     names, team_scores, medians = _team_against_medians(framework_result, organisation_medians)
     return figure(
         [
-            _radar_trace(medians, names, name=organisation_label, colour=ORGANISATION_COLOUR),
             _radar_trace(team_scores, names, name=team_label, colour=TEAM_COLOUR),
+            _radar_trace(
+                medians, names, name=organisation_label, colour=ORGANISATION_COLOUR, outline=True
+            ),
         ],
+        height=RADAR_HEIGHT,
         polar={
             # The scale runs between the first two corners, clear of their labels.
-            "radialaxis": {"range": SCORE_RANGE, "tickvals": LEVEL_TICKS, "angle": 45},
+            "radialaxis": {
+                "range": SCORE_RANGE,
+                "tickvals": LEVEL_TICKS,
+                "angle": 45,
+                "tickangle": 45,
+                "tickfont": {"size": FONT_SIZE - 2},
+            },
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
-        # Below the radar, out of the top corner's way. The team is drawn last
-        # (on top) but listed first.
-        legend={**LEGEND, "yanchor": "top", "y": -0.12, "traceorder": "reversed"},
+        # Below the radar, out of the top corner's way, in drawing order.
+        legend={**LEGEND, "yanchor": "top", "y": -0.06, "traceorder": "normal"},
         # Room either side for the corner labels (element names).
-        margin={"l": 100, "r": 100, "t": 40, "b": 80},
+        margin={"l": 90, "r": 90, "t": 40, "b": 70},
     )
 
 
@@ -163,17 +194,153 @@ def scores_bar_figure(
     team_label: str,
     organisation_label: str,
 ) -> go.Figure:
-    """The radar's data as grouped bars, for frameworks with one or two elements."""
+    """The radar's data as grouped bars, for frameworks with two elements.
+
+    In each group the team's bar comes first, then the organisation's median:
+    the legend's order.
+    """
     names, team_scores, medians = _team_against_medians(framework_result, organisation_medians)
     return figure(
         [
-            _score_bars(medians, names, name=organisation_label, colour=ORGANISATION_COLOUR),
             _score_bars(team_scores, names, name=team_label, colour=TEAM_COLOUR),
+            _score_bars(medians, names, name=organisation_label, colour=ORGANISATION_COLOUR),
         ],
         barmode="group",
         xaxis={"type": "category"},
         yaxis=_score_axis(),
-        legend={**LEGEND, "traceorder": "reversed"},
+        legend={**LEGEND, "traceorder": "normal"},
+    )
+
+
+def level_bullet_figure(
+    framework_result: FrameworkResult,
+    organisation_medians: dict[str, float | None],
+    *,
+    team_label: str,
+    organisation_label: str,
+) -> go.Figure:
+    """A framework of one element: the team's score as a bullet over the five level bands.
+
+    The organisation's median is the bullet's threshold line; a line of text
+    under the bullet says which mark is which (an indicator has no legend).
+    """
+    (element_result,) = framework_result.elements
+    score = team_score(element_result)
+    median = organisation_medians.get(element_result.element.key)
+    gauge: dict[str, Any] = {
+        "shape": "bullet",
+        "axis": {"range": SCORE_RANGE, "tickvals": LEVEL_TICKS},
+        "bar": {"color": TEAM_COLOUR, "thickness": 0.45},
+        "bgcolor": "white",
+        "borderwidth": 1,
+        "bordercolor": GRID_COLOUR,
+        "steps": [
+            {"range": list(band), "color": LEVEL_BAND_COLOURS[index % len(LEVEL_BAND_COLOURS)]}
+            for index, band in enumerate(_level_bands())
+        ],
+    }
+    if median is not None:
+        gauge["threshold"] = {
+            "value": median,
+            "thickness": 0.9,
+            "line": {"color": TEXT_COLOUR, "width": 4},
+        }
+    indicator = go.Indicator(
+        mode="number+gauge",
+        value=score,
+        number={"valueformat": ".1f", "font": {"size": 2 * FONT_SIZE}},
+        title={"text": str(element_result.element.name), "font": {"size": FONT_SIZE}},
+        gauge=gauge,
+        domain={"x": [0.22, 1], "y": [0.45, 1]},
+        **checks(),
+    )
+    # Which mark is which, one line each (on a phone one line would run off the chart).
+    key = [
+        _("%(team)s: %(score)s (bar)") % {"team": team_label, "score": _say_score(score)},
+        _("%(organisation)s: %(median)s (line)")
+        % {"organisation": organisation_label, "median": _say_score(median)},
+    ]
+    return figure(
+        [indicator],
+        height=BULLET_HEIGHT,
+        margin={"l": 20, "r": 20, "t": 20, "b": 20},
+        annotations=[
+            {
+                "text": line,
+                "x": 0,
+                "y": y,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
+            for line, y in zip(key, (0.15, 0), strict=True)
+        ],
+    )
+
+
+def range_traces(
+    names: Sequence[str],
+    lows: Sequence[float | None],
+    highs: Sequence[float | None],
+    middles: Sequence[float | None],
+    *,
+    range_label: str,
+    middle_label: str,
+) -> list[Any]:
+    """Horizontal ranges drawn as ranges: a bar from each low to its high (``base``),
+    then a marker at the middle (a median) on top; the legend follows that order."""
+    return [
+        go.Bar(
+            y=list(names),
+            x=[
+                high - low if high is not None and low is not None else None
+                for low, high in zip(lows, highs, strict=True)
+            ],
+            base=list(lows),
+            orientation="h",
+            name=range_label,
+            width=0.5,
+            marker={"color": RANGE_COLOUR, "line": {"color": TEAM_COLOUR, "width": 1.5}},
+            customdata=[[low, high] for low, high in zip(lows, highs, strict=True)],
+            hovertemplate="%{y}: %{customdata[0]:.1f}–%{customdata[1]:.1f}<extra></extra>",
+            **checks(),
+        ),
+        go.Scatter(
+            y=list(names),
+            x=list(middles),
+            mode="markers",
+            name=middle_label,
+            marker={"color": TEXT_COLOUR, "symbol": "diamond", "size": 12},
+            hovertemplate="%{y}: %{x:.1f}<extra>%{fullData.name}</extra>",
+            **checks(),
+        ),
+    ]
+
+
+def team_range_figure(result: AssessmentResult) -> go.Figure:
+    """Per element, the team's respondents from the lowest to the highest score, and the median."""
+    teams = [
+        (str(item.element.name), item.team)
+        for item in result.elements
+        if item.team is not None and item.team.respondents
+    ]
+    return figure(
+        range_traces(
+            [name for name, _team in teams],
+            [team.min_score for _name, team in teams],
+            [team.max_score for _name, team in teams],
+            [team.median_score for _name, team in teams],
+            range_label=_("Lowest to highest respondent"),
+            middle_label=_("Team median"),
+        ),
+        height=max(HEIGHT, 120 + RANGE_ROW_HEIGHT * len(teams)),
+        barmode="overlay",
+        xaxis={**_score_axis(), "side": "top"},
+        yaxis={"type": "category", "autorange": "reversed"},
+        legend={**LEGEND, "yanchor": "top", "y": -0.02, "traceorder": "normal"},
+        margin={"l": 60, "r": 30, "t": 60, "b": 60},
     )
 
 
@@ -184,9 +351,9 @@ def framework_figure(
     team_label: str,
     organisation_label: str,
 ) -> go.Figure:
-    """A radar for three elements or more, else bars: every framework gets a chart."""
-    build = (
-        radar_figure if len(framework_result.elements) >= RADAR_MIN_ELEMENTS else scores_bar_figure
+    """A radar for three elements or more, bars for two, a level bullet for one."""
+    build = {1: level_bullet_figure, 2: scores_bar_figure}.get(
+        len(framework_result.elements), radar_figure
     )
     return build(
         framework_result,
@@ -200,50 +367,57 @@ def four_cs_figure(framework_result: FrameworkResult) -> go.Figure:
     """One bar per element (the four Cs); the biggest growth opportunity stands out.
 
     The bars are the assessment's own scores: the ones the growth opportunity
-    is read from.
+    is read from. The growth opportunity's bar is a trace of its own, drawn
+    after the others: dark orange and hatched, and named in the legend, so
+    neither colour alone nor the legend alone tells it apart.
     """
     names = _element_names(framework_result)
     scores = [result.score.score for result in framework_result.elements]
     growth = [result.is_growth_opportunity for result in framework_result.elements]
-    bars = [
-        go.Bar(
+
+    def bars(marked: bool, *, name: str, marker: dict[str, Any]) -> go.Bar:
+        shown = [
+            score if is_growth == marked else None
+            for score, is_growth in zip(scores, growth, strict=True)
+        ]
+        return go.Bar(
             x=names,
-            y=scores,
-            name=_("Score"),
-            marker={
-                "color": [GROWTH_COLOUR if marked else SCORE_COLOUR for marked in growth],
-                # A pattern as well as a colour, for readers who cannot tell them apart.
-                "pattern": {"shape": ["/" if marked else "" for marked in growth]},
-            },
-            text=[_format_score(score) if score is not None else "" for score in scores],
+            y=shown,
+            name=name,
+            marker=marker,
+            text=[_format_score(score) if score is not None else "" for score in shown],
             textposition="outside",
-            hovertemplate="%{x}: %{y:.1f}<extra></extra>",
+            hovertemplate="%{x}: %{y:.1f}<extra>%{fullData.name}</extra>",
             **checks(),
         )
-    ]
-    layout: dict[str, Any] = {
-        "showlegend": False,
-        "xaxis": {"type": "category"},
-        "yaxis": _score_axis(),
-    }
-    growth_result = framework_result.growth_opportunity
-    if growth_result is not None:
-        layout["annotations"] = [
-            {
-                "x": str(growth_result.element.name),
-                "y": growth_result.score.score,
-                "text": _("Biggest growth opportunity"),
-                "showarrow": True,
-                "arrowhead": 2,
-                "arrowcolor": GROWTH_COLOUR,
-                # Above the score printed on the bar.
-                "yshift": 22,
-                "ax": 0,
-                "ay": -40,
-                "font": {"color": GROWTH_COLOUR},
-            }
-        ]
-    return figure(bars, **layout)
+
+    traces = [bars(False, name=_("Score"), marker={"color": SCORE_COLOUR})]
+    if any(growth):
+        traces.append(
+            bars(
+                True,
+                name=_("Biggest growth opportunity"),
+                marker={
+                    "color": GROWTH_COLOUR,
+                    # White hatching over the orange: the bar stays solid and stands out.
+                    "pattern": {
+                        "shape": "/",
+                        "fillmode": "overlay",
+                        "fgcolor": "white",
+                        "size": 8,
+                        "solidity": 0.3,
+                    },
+                },
+            )
+        )
+    return figure(
+        traces,
+        # One bar per element, wherever its trace: the bars do not share a slot.
+        barmode="overlay",
+        xaxis={"type": "category"},
+        yaxis=_score_axis(),
+        legend={**LEGEND, "traceorder": "normal"},
+    )
 
 
 def level_distribution_figure(distribution: Sequence[ElementLevelCounts]) -> go.Figure:
@@ -307,10 +481,11 @@ def progress_figure(progress: TeamProgress) -> go.Figure:
 def assessment_charts(result: AssessmentResult) -> list[Chart]:
     """The results page's charts, in the order they are shown.
 
-    For each framework, the team against the organisation median (a radar, or
-    bars for fewer than three elements), then the four-C bars when the
-    framework names a growth opportunity; last, the team's progress when it
-    has results from two cycles or more.
+    For each framework, the team against the organisation median (a radar; bars
+    for two elements, a level bullet for one), then the four-C bars when the
+    framework names a growth opportunity; then, with several respondents, how
+    far apart they are per element; last, the team's progress when it has
+    results from two cycles or more.
     """
     team_label = result.assessment.team.name
     organisation_label = _("Organisation median")
@@ -326,6 +501,8 @@ def assessment_charts(result: AssessmentResult) -> list[Chart]:
         )
         if framework_result.framework.names_growth_opportunity:
             charts.append(_growth_chart(framework_result))
+    if result.has_team_result:
+        charts.append(_team_range_chart(result, team_label=team_label))
     if result.progress.shows_progress:
         charts.append(_progress_chart(result.progress, team_label=team_label))
     return charts
@@ -344,7 +521,7 @@ def _framework_chart(
     organisation_label: str,
 ) -> Chart:
     framework = framework_result.framework
-    is_radar = len(framework_result.elements) >= RADAR_MIN_ELEMENTS
+    shape = {1: "level", 2: "scores"}.get(len(framework_result.elements), "radar")
     figure = framework_figure(
         framework_result,
         organisation_medians,
@@ -359,7 +536,7 @@ def _framework_chart(
         )
         for result in framework_result.elements
     ]
-    details = "; ".join(
+    details = join_list(
         _("%(element)s %(score)s against %(median)s")
         % {
             "element": name,
@@ -369,7 +546,7 @@ def _framework_chart(
         for name, score, median in pairs
     )
     return Chart(
-        key=f"{'radar' if is_radar else 'scores'}-{framework.key}",
+        key=f"{shape}-{framework.key}",
         title=_("%(framework)s: %(team)s and the organisation")
         % {"framework": framework.name, "team": team_label},
         figure=figure,
@@ -418,9 +595,50 @@ def _growth_chart(framework_result: FrameworkResult) -> Chart:
     )
 
 
+def _team_range_chart(result: AssessmentResult, *, team_label: str) -> Chart:
+    rows = [
+        (str(item.element.name), item.team)
+        for item in result.elements
+        if item.team is not None and item.team.respondents
+    ]
+    details = join_list(
+        _("%(element)s %(lowest)s to %(highest)s, median %(median)s")
+        % {
+            "element": name,
+            "lowest": _say_score(team.min_score),
+            "highest": _say_score(team.max_score),
+            "median": _say_score(team.median_score),
+        }
+        for name, team in rows
+    )
+    return Chart(
+        key="team-range",
+        title=_("%(team)s: how far apart the respondents are") % {"team": team_label},
+        figure=team_range_figure(result),
+        table=ChartTable(
+            caption=_("Respondents' scores per element in %(team)s") % {"team": team_label},
+            headers=[_("Element"), _("Lowest"), _("Team median"), _("Highest")],
+            rows=[
+                [
+                    name,
+                    _format_score(team.min_score),
+                    _format_score(team.median_score),
+                    _format_score(team.max_score),
+                ]
+                for name, team in rows
+            ],
+        ),
+        text_alternative=_(
+            "Range chart of the lowest and highest score among the %(count)d respondents "
+            "of %(team)s per element, with the team median: %(details)s."
+        )
+        % {"count": result.respondents, "team": team_label, "details": details},
+    )
+
+
 def _progress_chart(progress: TeamProgress, *, team_label: str) -> Chart:
     first, last = progress.cycles[0], progress.cycles[-1]
-    changes = "; ".join(
+    changes = join_list(
         _("%(element)s from %(first)s to %(last)s")
         % {
             "element": element.name,
@@ -459,7 +677,7 @@ def _progress_chart(progress: TeamProgress, *, team_label: str) -> Chart:
 
 
 def _distribution_chart(overview: CycleOverview) -> Chart:
-    most_common = "; ".join(
+    most_common = join_list(
         _most_common_level(counts) for counts in overview.distribution if _assessed(counts)
     )
     summary = _(
@@ -529,18 +747,28 @@ def _level_label(level: int) -> str:
 
 
 def _radar_trace(
-    scores: list[float | None], names: list[str], *, name: str, colour: str
+    scores: list[float | None],
+    names: list[str],
+    *,
+    name: str,
+    colour: str,
+    outline: bool = False,
 ) -> go.Scatterpolar:
+    """A filled shape, or (``outline``) a dashed line that leaves what is under it visible."""
     # The first corner repeated closes the outline.
     return go.Scatterpolar(
         r=[*scores, scores[0]] if scores else [],
         theta=[*names, names[0]] if names else [],
         name=name,
         mode="lines+markers",
-        fill="toself",
-        line={"color": colour, "width": 2},
-        marker={"color": colour, "size": 7},
-        opacity=0.8,
+        fill="none" if outline else "toself",
+        line={
+            "color": colour,
+            "width": 2.5 if outline else 2,
+            "dash": "dash" if outline else "solid",
+        },
+        marker={"color": colour, "size": 7, "symbol": "square" if outline else "circle"},
+        opacity=1 if outline else 0.8,
         hovertemplate="%{theta}: %{r:.1f}<extra>%{fullData.name}</extra>",
         **checks(),
     )
@@ -557,6 +785,12 @@ def _score_bars(scores: list[float | None], names: list[str], *, name: str, colo
         hovertemplate="%{x}: %{y:.1f}<extra>%{fullData.name}</extra>",
         **checks(),
     )
+
+
+def _level_bands() -> list[tuple[float, float]]:
+    """The score range of each level, 1-5: a score rounds (halves up) to its band's level."""
+    edges = [SCORE_RANGE[0], *(level + 0.5 for level in LEVEL_TICKS[:-1]), SCORE_RANGE[1]]
+    return list(itertools.pairwise(edges))
 
 
 def _score_axis() -> dict[str, Any]:

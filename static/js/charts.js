@@ -1,17 +1,79 @@
 // Draws every chart on the page from the figure JSON next to it (see
-// templates/assessments/_chart.html). Needs vendor/plotly/plotly.min.js first.
+// templates/results/_chart.html), each one as it comes near the screen.
+// plotly.js (vendor/plotly/plotly-cx.min.js, about 1 MB to run) is named by
+// the page's <link rel="prefetch" data-plotly>: the browser fetches it when idle,
+// and it runs only once a chart is about to be seen, so a phone opening the page
+// pays for none of it up front.
 (function () {
   "use strict";
-  if (typeof Plotly === "undefined") {
+  var link = document.querySelector("link[data-plotly]");
+  var containers = document.querySelectorAll("[data-chart-figure]");
+  if (!link || !containers.length) {
     return;
   }
   var config = { displaylogo: false, displayModeBar: false, responsive: true };
-  document.querySelectorAll("[data-chart-figure]").forEach(function (container) {
+  var plotly = null;
+
+  function loadPlotly() {
+    if (!plotly) {
+      plotly = new Promise(function (resolve, reject) {
+        var script = document.createElement("script");
+        script.src = link.href;
+        script.onload = function () {
+          resolve(window.Plotly);
+        };
+        script.onerror = reject;
+        document.head.appendChild(script);
+      });
+    }
+    return plotly;
+  }
+
+  function draw(container) {
     var source = document.getElementById(container.getAttribute("data-chart-figure"));
     if (!source) {
       return;
     }
-    var figure = JSON.parse(source.textContent);
-    Plotly.newPlot(container, figure.data, figure.layout, config);
+    loadPlotly().then(function (Plotly) {
+      var figure = JSON.parse(source.textContent);
+      Plotly.newPlot(container, figure.data, fitted(container, figure.layout), config);
+    });
+  }
+
+  // On a phone a radar keeps its scale readable: slimmer margins for the corner
+  // labels, a smaller font, and no taller than the circle needs.
+  function fitted(container, layout) {
+    var width = container.clientWidth;
+    if (!layout.polar || width >= 576) {
+      return layout;
+    }
+    var margin = Object.assign({}, layout.margin, { l: 85, r: 85 });
+    var height = width - margin.l - margin.r + (margin.t || 0) + (margin.b || 0) + 40;
+    container.style.minHeight = height + "px";
+    return Object.assign({}, layout, {
+      margin: margin,
+      height: height,
+      font: Object.assign({}, layout.font, { size: 11 }),
+    });
+  }
+
+  if (!("IntersectionObserver" in window)) {
+    containers.forEach(draw);
+    return;
+  }
+  // A little ahead of the screen, so that a chart is mostly drawn as it scrolls in.
+  var observer = new IntersectionObserver(
+    function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) {
+          observer.unobserve(entry.target);
+          draw(entry.target);
+        }
+      });
+    },
+    { rootMargin: "100px 0px" }
+  );
+  containers.forEach(function (container) {
+    observer.observe(container);
   });
 })();

@@ -172,10 +172,13 @@ def test_organisation_median_and_spread_per_element(
         ["Element alpha-element", "3.8", "3.0", "4.5", "2"],
         ["Element beta-element", "2.5", "2.0", "3.0", "2"],
     ]
-    (bars,) = page_figures(content)["spread-test-framework-figure"]["data"]
-    assert bars["y"] == [3.75, 2.5]
-    assert bars["error_y"]["array"] == [0.75, 0.5]
-    assert bars["error_y"]["arrayminus"] == [0.75, 0.5]
+    # Drawn as ranges: a bar from the lowest team to the highest, the median a marker.
+    ranges, medians = page_figures(content)["spread-test-framework-figure"]["data"]
+    assert (ranges["type"], ranges["orientation"]) == ("bar", "h")
+    assert ranges["base"] == [3.0, 2.0]
+    assert ranges["x"] == [1.5, 1.0]
+    assert (medians["type"], medians["x"]) == ("scatter", [3.75, 2.5])
+    assert "error_y" not in ranges
 
 
 def test_teams_whose_respondents_disagree_are_listed_with_the_elements(
@@ -414,7 +417,7 @@ def test_chinese_dashboard_uses_chinese_punctuation(
     assert "2026 H1（已关闭）</option>" in content
     listing = content[content.index('<ul id="disagreements">') :]
     listing = " ".join(listing[: listing.index("</ul>")].split())
-    assert "要素 alpha-element（第 2 至 4 级）" in listing
+    assert "要素 alpha-element（第 2 级至第 4 级）" in listing
 
 
 def test_default_cycle_is_never_a_scheduled_one(world: World, manager_client: Client) -> None:

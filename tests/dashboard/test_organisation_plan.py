@@ -415,7 +415,7 @@ def test_team_pages_list_the_teams_action_items(world: World, assessed: None) ->
     ActionItem.objects.create(
         team=world.alpha,
         cycle=world.cycle,
-        title="Map the onboarding journey",
+        title_en="Map the onboarding journey",
         owner_name="Priya",
         status=ActionItem.Status.DOING,
     )

@@ -283,7 +283,7 @@ def test_a_new_action_item_produces_a_new_pdf(
     request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
     assert "Download PDF action plan" in results_page(lead_client, assessment)
     ActionItem.objects.create(
-        team=assessment.team, cycle=assessment.cycle, title="Map the journey", owner_name="Kim"
+        team=assessment.team, cycle=assessment.cycle, title_en="Map the journey", owner_name="Kim"
     )
     assert "Prepare PDF action plan" in results_page(lead_client, assessment)
     request_plan(lead_client, assessment, django_capture_on_commit_callbacks)

@@ -10,14 +10,22 @@ from collections.abc import Iterator
 
 import plotly.graph_objects as go
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DictionaryObject,
+    IndirectObject,
+    StreamObject,
+)
 
 from action_items.models import ActionItem
 from action_items.services import action_item_carry_over
 from assessments.models import Answer, Assessment
 from playbook.models import Question
 from reports import chart_export, pdf
+from results import charts
 from results.selectors import AssessmentResult, assessment_result
 from tests import factories
 from tests.conftest import World
@@ -193,18 +201,29 @@ def test_pages_are_numbered_with_a_running_footer(world: World) -> None:
         assert "Alpha support · 2026 H2" in page
 
 
-def test_each_framework_starts_on_a_new_page(world: World) -> None:
+def test_frameworks_follow_on_without_a_page_break_each(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forced break before each framework left pages a few lines full."""
+
+    def no_drawing(figure: go.Figure, **size: int) -> str:
+        raise chart_export.ChartExportError("tables only: a short plan")
+
+    monkeypatch.setattr(chart_export, "figure_to_svg", no_drawing)
     second_framework = factories.make_rubric("second-framework", ("gamma-element",))
     second_framework.order = 1
     second_framework.save()
     world.cycle.frameworks.add(second_framework)
-    answers = {**ANSWERS, "gamma-element-level": "level-4", "gamma-element-agree": "agree"}
+    # The first framework is short: its elements have too few answers for steps.
+    answers = {
+        "alpha-element-level": "not-sure",
+        "beta-element-level": "not-sure",
+        "gamma-element-level": "level-4",
+        "gamma-element-agree": "agree",
+    }
     pages = pdf_pages(pdf.render_action_plan(result_for(world, answers), language="en"))
-    first = next(i for i, page in enumerate(pages) if "alpha-element step 3.1" in page)
-    second = next(i for i, page in enumerate(pages) if "gamma-element step 4.1" in page)
-    assert second > first
-    assert "alpha-element step" not in pages[second]
-    assert "beta-element step" not in pages[second]
+    first = next(page for page in pages if "Not enough answers to place this element" in page)
+    assert "gamma-element looks like level 4." in first
 
 
 def test_charts_are_inlined(world: World) -> None:
@@ -321,19 +340,22 @@ def test_plan_lists_the_team_action_items_with_owner_due_date_and_status(world: 
         closes_on=world.cycle.opens_on - datetime.timedelta(days=120),
     )
     ActionItem.objects.create(
-        team=world.alpha, cycle=earlier, title="Map the complaint journey", owner_name="Sam Smith"
+        team=world.alpha,
+        cycle=earlier,
+        title_en="Map the complaint journey",
+        owner_name="Sam Smith",
     )
-    ActionItem.objects.create(team=world.alpha, cycle=earlier, title="Finished", status="done")
+    ActionItem.objects.create(team=world.alpha, cycle=earlier, title_en="Finished", status="done")
     ActionItem.objects.create(
         team=world.alpha,
         cycle=world.cycle,
-        title="Run a customer survey",
+        title_en="Run a customer survey",
         owner=world.lead2,
         due_date=datetime.date(2026, 9, 30),
         status=ActionItem.Status.DOING,
     )
     action_item_carry_over(team=world.alpha, cycle=world.cycle, user=world.lead)
-    ActionItem.objects.create(team=world.beta, cycle=world.cycle, title="Beta's own item")
+    ActionItem.objects.create(team=world.beta, cycle=world.cycle, title_en="Beta's own item")
     result = result_for(world)
 
     with_items = pdf_pages(pdf.render_action_plan(result, language="en"))
@@ -402,3 +424,63 @@ def test_real_charts_are_vector_drawings_with_text_labels(
         assert drawn_text.count(name) > tables_text.count(name)
     # Vector: no bitmap anywhere in the PDF.
     assert all(not page.images for page in PdfReader(io.BytesIO(drawn)).pages)
+
+
+def structure_elements(reader: PdfReader) -> list[DictionaryObject]:
+    """The tagged PDF's structure elements, depth first from the structure tree's root."""
+    found: list[DictionaryObject] = []
+
+    def walk(node: object) -> None:
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, ArrayObject):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, DictionaryObject):
+            if node.get("/Type") == "/StructElem":
+                found.append(node)
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader.root_object["/StructTreeRoot"])
+    return found
+
+
+def dictionary(value: object) -> DictionaryObject:
+    """A PDF dictionary, through its indirect reference if need be."""
+    value = value.get_object() if isinstance(value, IndirectObject) else value
+    assert isinstance(value, DictionaryObject)
+    return value
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("en", "Action plan for Alpha support, 2026 H2"),
+        ("zh-hans", "Alpha support的行动计划（2026 H2）"),
+    ],
+)
+def test_plan_is_a_tagged_pdf_with_its_language_title_and_described_charts(
+    world: World, language: str, title: str
+) -> None:
+    result = result_for(world)
+    reader = PdfReader(io.BytesIO(pdf.render_action_plan(result, language=language)))
+    catalog = reader.root_object
+
+    assert dictionary(catalog["/MarkInfo"])["/Marked"] == BooleanObject(True)
+    assert catalog["/Lang"] == language
+    assert reader.metadata is not None and reader.metadata.title == title
+    assert dictionary(catalog["/ViewerPreferences"])["/DisplayDocTitle"] == BooleanObject(True)
+    metadata = catalog["/Metadata"].get_object()
+    assert isinstance(metadata, StreamObject)
+    assert b'pdfuaid:part="1"' in metadata.get_data()
+
+    elements = structure_elements(reader)
+    tags = {str(element["/S"]) for element in elements}
+    assert {"/Document", "/Sect", "/H1", "/H2", "/H3", "/P", "/L", "/LI"} <= tags
+    assert {"/Table", "/TH", "/TD", "/Caption", "/Figure"} <= tags
+    # Each chart is a figure with its text alternative, in the plan's language.
+    with translation.override(language):
+        alternatives = [chart.text_alternative for chart in charts.assessment_charts(result)]
+    figures = [str(element.get("/Alt")) for element in elements if element["/S"] == "/Figure"]
+    assert figures == alternatives
+    assert alternatives and all(alternatives)

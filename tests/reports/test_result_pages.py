@@ -94,7 +94,7 @@ def test_a_committed_action_item_shows_at_once(pinned: World) -> None:
         level__element__key="alpha-element", level__number=1, key="step-1"
     )
     ActionItem.objects.create(
-        team=pinned.alpha, cycle=pinned.cycle, action_step=step, title=step.title
+        team=pinned.alpha, cycle=pinned.cycle, action_step=step, title_en=step.title_en
     )
     assert "Committed as an action item" in client.get(results_url(assessment)).content.decode()
 

@@ -204,24 +204,48 @@ def test_single_element_framework_still_gets_a_chart(world: World) -> None:
 
     chart_list = charts.assessment_charts(assessment_result(mine))
 
-    assert [chart.key for chart in chart_list] == ["scores-strategy"]
-    assert list(trace_named(chart_list[0].figure, "Alpha support").y) == [3.5]
+    # A level bullet, not a one-bar chart: the score against the five level bands.
+    assert [chart.key for chart in chart_list] == ["level-strategy"]
+    (bullet,) = chart_list[0].figure.data
+    assert bullet.type == "indicator"
+    assert bullet.value == 3.5
+    assert bullet.gauge.shape == "bullet"
+    assert bullet.gauge.axis.range == (0, 5)
+    assert [tuple(step.range) for step in bullet.gauge.steps] == [
+        (0, 1.5),
+        (1.5, 2.5),
+        (2.5, 3.5),
+        (3.5, 4.5),
+        (4.5, 5),
+    ]
+    # The only team is the organisation: its median is the threshold line.
+    assert bullet.gauge.threshold.value == 3.5
+    assert [line.text for line in chart_list[0].figure.layout.annotations] == [
+        "Alpha support: 3.5 (bar)",
+        "Organisation median: 3.5 (line)",
+    ]
+    assert chart_list[0].table.rows == [["Element cx-strategy", "3.5", "3.5"]]
 
 
 def test_growth_opportunity_bar_is_the_lowest_and_is_marked(two_teams: Assessment) -> None:
     chart = chart_by_key(charts.assessment_charts(assessment_result(two_teams)), "growth-culture")
 
-    (bars,) = chart.figure.data
-    assert list(bars.y) == [3.0, 1.5, 4.0, 5.0]
-    lowest = list(bars.y).index(min(bars.y))
-    assert bars.x[lowest] == "Element communication"
-    assert [colour == charts.GROWTH_COLOUR for colour in bars.marker.color] == [
-        index == lowest for index in range(4)
-    ]
-    assert bars.marker.pattern.shape[lowest] == "/"
-    (annotation,) = chart.figure.layout.annotations
-    assert annotation.text == "Biggest growth opportunity"
-    assert (annotation.x, annotation.y) == ("Element communication", 1.5)
+    scores, growth = chart.figure.data
+    # Every element has one bar, in its own slot: the growth opportunity's is a
+    # trace of its own, drawn last and listed last in the legend.
+    assert list(scores.x) == list(growth.x)
+    assert list(scores.y) == [3.0, None, 4.0, 5.0]
+    assert list(growth.y) == [None, 1.5, None, None]
+    assert growth.x[1] == "Element communication"
+    assert chart.figure.layout.barmode == "overlay"
+    # Not colour alone: a hatch pattern and a label in the legend.
+    assert growth.marker.color == charts.GROWTH_COLOUR
+    assert growth.marker.pattern.shape == "/"
+    assert not scores.marker.pattern.shape
+    assert growth.name == "Biggest growth opportunity"
+    assert chart.figure.layout.showlegend is not False
+    assert chart.figure.layout.legend.traceorder == "normal"
+    assert list(growth.text) == ["", "1.5", "", ""]
     assert chart.table.rows[1] == ["Element communication", "1.5", "Biggest growth opportunity"]
     assert "Element communication scores lowest, 1.5" in chart.text_alternative
 
@@ -328,7 +352,7 @@ def test_results_page_carries_the_figures_the_chart_functions_build(
     assert figures["radar-culture-figure"] == plain(radar)
     assert figures["growth-culture-figure"] == plain(growth)
     assert figures["radar-culture-figure"]["layout"]["font"]["family"] == charts.FONT_FAMILY
-    assert figures["radar-culture-figure"]["layout"]["height"] == charts.HEIGHT
+    assert figures["radar-culture-figure"]["layout"]["height"] == charts.RADAR_HEIGHT
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -422,7 +446,14 @@ def test_every_chart_on_the_page_has_a_table_and_an_aria_label(
         assert plot["data-chart-figure"] == f"{chart.key}-figure"
         assert {"table", "caption", "thead", "tbody"} <= set(section["tags"])
         assert section["th_scopes"] and set(section["th_scopes"]) <= {"col", "row"}
-        assert f"<caption>{chart.table.caption}</caption>" in page
+        caption = f'<caption id="{chart.key}-caption">{chart.table.caption}</caption>'
+        assert caption in page
+        # A wide table scrolls in its own region, which the keyboard can reach.
+        region = (
+            '<div class="table-responsive" role="region" tabindex="0" '
+            f'aria-labelledby="{chart.key}-caption">'
+        )
+        assert region in page
 
 
 def test_results_page_loads_plotly_from_this_site_only(
@@ -431,18 +462,20 @@ def test_results_page_loads_plotly_from_this_site_only(
     page = results_page(lead_client, two_teams)
     sources = re.findall(r'<script[^>]*\ssrc="([^"]+)"', page)
 
-    assert "/static/vendor/plotly/plotly.min.js" in sources
+    # Loaded by a script tag or by charts.js from a link: from this site either way.
+    plotly = re.findall(r'"(/static/vendor/plotly/[^"]+\.js)"', page)
+    assert plotly
     assert "/static/js/charts.js" in sources
     assert not [source for source in sources if re.match(r"(https?:)?//", source)]
     assert not re.search(r"https?://[^\"' ]*\.js", page)
-    assert finders.find("vendor/plotly/plotly.min.js")
+    assert finders.find(plotly[0].removeprefix("/static/"))
     assert finders.find("js/charts.js")
 
 
 def test_figures_are_tidy_and_readable(two_teams: Assessment) -> None:
     for chart in charts.assessment_charts(assessment_result(two_teams)):
         layout = chart.figure.layout
-        assert layout.height == charts.HEIGHT
+        assert layout.height == (charts.RADAR_HEIGHT if "radar" in chart.key else charts.HEIGHT)
         assert layout.font.family == charts.FONT_FAMILY
         assert layout.paper_bgcolor == "white"
         assert layout.plot_bgcolor == "white"

@@ -107,7 +107,7 @@ def test_manager_sees_levels_and_completion_per_team(manager_client: Client, wor
     level_three = next(trace for trace in figure["data"] if trace["name"] == "Level 3")
     assert level_three["y"] == [1, 0]
     assert '<section class="mb-5" id="level-distribution"' in page
-    assert "/static/vendor/plotly/plotly.min.js" in page
+    assert "/static/vendor/plotly/plotly-cx.min.js" in page
 
 
 def test_leads_not_started_are_counted(manager_client: Client, world: World) -> None:

@@ -1,0 +1,78 @@
+"""Every chart on the chart pages draws with the partial plotly.js, no console errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from assessments.models import Assessment
+from demo.builder import DEMO_PASSWORD
+from organisations.models import Cycle, Organisation
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(settings: Any) -> None:
+    settings.DEBUG = True
+    call_command("loaddata", "fixtures/rubric.json", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+
+def log_in(page: Any, base: str, username: str) -> None:
+    page.context.clear_cookies()
+    page.goto(base + "/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]").click()
+
+
+def charts_drawn(page: Any, url: str, problems: list[str]) -> int:
+    """Open ``url``, scroll to each chart and wait for plotly's drawing; return the charts.
+
+    ``problems`` collects the page's console errors and uncaught exceptions.
+    """
+    problems.clear()
+    page.goto(url)
+    charts = page.locator("[data-chart-figure]")
+    count = charts.count()
+    for index in range(count):
+        chart = charts.nth(index)
+        # charts.js draws a chart (and loads plotly.js) only as it nears the screen.
+        chart.scroll_into_view_if_needed()
+        chart.locator("svg.main-svg").first.wait_for(state="attached")
+    page.wait_for_load_state("networkidle")
+    assert problems == [], f"{url}: {problems}"
+    return count
+
+
+def test_results_dashboard_and_cycle_overview_draw_every_chart(
+    page: Any, live_server: Any, demo: None
+) -> None:
+    base = live_server.url
+    northwind = Organisation.objects.get(slug="northwind")
+    cycle = Cycle.objects.get(organisation=northwind, slug="2026-h2")
+    submitted = Assessment.objects.filter(
+        cycle=cycle, respondent__username="lead2", status="submitted"
+    ).get()
+
+    problems: list[str] = []
+
+    def on_console(message: Any) -> None:
+        if message.type == "error":
+            problems.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(str(error)))
+
+    log_in(page, base, "lead2")
+    results = base + reverse("assessment_results", args=[submitted.pk])
+    assert charts_drawn(page, results, problems) >= 3
+
+    log_in(page, base, "manager")
+    assert charts_drawn(page, base + reverse("dashboard", args=[northwind.pk]), problems) >= 3
+    assert charts_drawn(page, base + reverse("cycle_overview", args=[cycle.pk]), problems) >= 1

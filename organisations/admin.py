@@ -11,6 +11,7 @@ from django.db.models import Count, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from organisations.models import Cycle, Membership, Organisation, Team
 
@@ -184,7 +185,9 @@ class CycleAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("frameworks"))
     def framework_list(self, cycle: Cycle) -> str:
-        return ", ".join(str(framework) for framework in cycle.frameworks.all())
+        return pgettext("between the names of a list", ", ").join(
+            str(framework) for framework in cycle.frameworks.all()
+        )
 
     @admin.display(description=_("assessments"), ordering="assessment_total")
     def assessment_count(self, cycle: Cycle) -> int:

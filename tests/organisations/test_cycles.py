@@ -557,3 +557,24 @@ def test_the_cycle_overview_shows_a_scheduled_cycle_as_scheduled(
     cycle = scheduled_cycle(world)
     page = manager_client.get(reverse("cycle_overview", args=[cycle.pk])).content.decode()
     assert "Scheduled: from" in page
+
+
+def test_the_cycles_frameworks_are_listed_with_the_languages_separator(world: World) -> None:
+    second = factories.make_rubric("second-framework", ("gamma-element",))
+    second.name_en, second.name_zh_hans = "Second framework", "第二框架"
+    second.save()
+    factories.make_cycle(
+        world.acme,
+        [world.framework, second],
+        name="2027 H1",
+        slug="2027-h1",
+        opens_on=OPENS,
+        closes_on=CLOSES,
+    )
+    client = logged_in(world.manager)
+
+    english = client.get(list_url(world.acme)).content.decode()
+    chinese = client.get(list_url(world.acme), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "Second framework, Test framework" in english
+    assert "第二框架、测试框架" in chinese

@@ -185,3 +185,15 @@ def test_closed_before_submission_in_chinese(lead_client: Client, world: World) 
     Cycle.objects.filter(pk=world.cycle.pk).update(status=Cycle.Status.CLOSED)
     page = home(lead_client, headers={"accept-language": "zh-hans"})
     assert "提交前已关闭" in page
+
+
+def test_other_respondents_are_named_with_the_languages_colon(world: World) -> None:
+    factories.make_lead(world.lead2, world.alpha)
+    Assessment.objects.create(team=world.alpha, cycle=world.cycle, respondent=world.lead2)
+    client = logged_in(world.lead)
+
+    english = home(client)
+    chinese = home(client, HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert "lead2: in progress (0 of" in english
+    assert "lead2：进行中" in chinese

@@ -249,6 +249,17 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 
+# HTTPS, for a site served only over it (README, "Production settings"). Off
+# by default so that a plain-HTTP bench or a local DEBUG-off run still works.
+# Behind a proxy that terminates TLS, trust its X-Forwarded-Proto header only
+# when told to: the proxy must set it and strip any the client sent.
+if env_bool("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

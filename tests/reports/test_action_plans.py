@@ -116,6 +116,10 @@ def test_prepared_pdf_is_offered_and_downloaded_without_rendering_again(
     assert response.getvalue() == FAKE_PDF + b"en"
     expected = 'attachment; filename="action-plan-alpha-support-2026-h2-en.pdf"'
     assert response["Content-Disposition"] == expected
+    # The organisation's data: no shared cache keeps it, the browser stores nothing.
+    assert {"private", "no-store"} <= {
+        part.strip() for part in response["Cache-Control"].split(",")
+    }
 
     # Asking again for the unchanged assessment reuses the stored PDF.
     request_plan(lead_client, assessment, django_capture_on_commit_callbacks)

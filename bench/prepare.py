@@ -1,4 +1,5 @@
-"""Prepare the bench database: a draft and a submitted assessment, sessions, a CSRF token.
+"""Prepare the bench database: a draft and a submitted assessment, sessions, a CSRF token,
+and the dashboard bench's organisation of 2,000 teams (bench/organisation.py).
 
 Run with DJANGO_SETTINGS_MODULE set, after migrate + rubric + demo data.
 Prints one JSON object for bench/run.py.
@@ -23,6 +24,7 @@ from django.utils import timezone  # noqa: E402
 
 from assessments.models import Answer, Assessment  # noqa: E402
 from assessments.questionnaire import load_questionnaire  # noqa: E402
+from bench import organisation  # noqa: E402
 from organisations.models import Cycle, Team  # noqa: E402
 
 CSRF_TOKEN = "b" * 32  # an unmasked secret is a valid token for cookie + form field
@@ -88,6 +90,7 @@ def main() -> None:
                 "organisation": cycle.organisation_id,
                 "csrf": CSRF_TOKEN,
                 "section_body": urlencode(body),
+                "large": organisation.build(),
             }
         )
     )

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from dashboard.selectors import Dashboard, ElementSpread, FrameworkSpread, TeamChanges
 from playbook.models import Element
 from results import charts, scoring
-from results.selectors import TeamCycleResult
+from results.selectors import ElementLevelCounts, TeamCycleResult
 
 # A row of the heatmap per team: this many CSS pixels each, above a minimum.
 HEATMAP_ROW_HEIGHT = 26
@@ -40,9 +40,22 @@ def level_heatmap_figure(
     elements: Sequence[Element], teams: Sequence[TeamCycleResult], *, height: int | None = None
 ) -> go.Figure:
     """Teams (rows, first at the top) by elements (columns), coloured by median level."""
-    names = [str(element.name) for element in elements]
-    team_names = [team.team.name for team in teams]
-    levels = [[result.median_level for result in team.elements] for team in teams]
+    return levels_heatmap_figure(
+        [str(element.name) for element in elements],
+        [(team.team.name, [result.median_level for result in team.elements]) for team in teams],
+        height=height,
+    )
+
+
+def levels_heatmap_figure(
+    names: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[int | None]]],
+    *,
+    height: int | None = None,
+) -> go.Figure:
+    """The heatmap of ``rows`` (a team's name and its median level per element in ``names``)."""
+    team_names = [name for name, _levels in rows]
+    levels = [list(row_levels) for _name, row_levels in rows]
     count = len(charts.LEVEL_COLOURS)
     # Five bands of equal width over 0.5-5.5: each level one flat colour.
     colour_scale = [
@@ -84,7 +97,7 @@ def level_heatmap_figure(
     )
     return charts.figure(
         [heatmap],
-        height=height or heatmap_height(len(teams)),
+        height=height or heatmap_height(len(rows)),
         # Element names on top, where a tall heatmap starts; the first team first.
         xaxis={"type": "category", "side": "top", "showgrid": False},
         yaxis={"type": "category", "autorange": "reversed", "showgrid": False},
@@ -171,12 +184,33 @@ def _change_counts(
 
 
 def heatmap_chart(dashboard: Dashboard) -> charts.Chart:
+    """Every team with submitted results (the organisation PDF's summary of its heatmap)."""
     teams = dashboard.assessed_teams
-    left_out = len(dashboard.teams) - len(teams)
+    return team_levels_chart(
+        cycle_name=dashboard.cycle.name,
+        element_names=[str(element.name) for element in dashboard.elements],
+        rows=[
+            (team.team.name, [result.median_level for result in team.elements]) for team in teams
+        ],
+        left_out=len(dashboard.teams) - len(teams),
+    )
+
+
+def team_levels_chart(
+    *,
+    cycle_name: str,
+    element_names: Sequence[str],
+    rows: Sequence[tuple[str, Sequence[int | None]]],
+    left_out: int,
+) -> charts.Chart:
+    """The heatmap of one page of teams (those with submitted results), with its table.
+
+    ``left_out``: the page's teams without submitted results.
+    """
     summary = _(
         "Heatmap of the median level per element of each of the %(count)d teams with "
         "submitted results: a darker cell is a higher level."
-    ) % {"count": len(teams)}
+    ) % {"count": len(rows)}
     if left_out:
         summary += " " + ngettext(
             "%(count)d team without submitted results is left out.",
@@ -186,18 +220,58 @@ def heatmap_chart(dashboard: Dashboard) -> charts.Chart:
     return charts.Chart(
         key="level-heatmap",
         title=_("Levels per team and element"),
-        figure=level_heatmap_figure(dashboard.elements, teams),
+        figure=levels_heatmap_figure(element_names, rows),
         table=charts.ChartTable(
-            caption=_("Median level per team and element in %(cycle)s")
-            % {"cycle": dashboard.cycle.name},
-            headers=[_("Team"), *(str(element.name) for element in dashboard.elements)],
-            rows=[
-                [team.team.name, *(_level_cell(result.median_level) for result in team.elements)]
-                for team in teams
-            ],
+            caption=_("Median level per team and element in %(cycle)s") % {"cycle": cycle_name},
+            headers=[_("Team"), *element_names],
+            rows=[[name, *(_level_cell(level) for level in levels)] for name, levels in rows],
         ),
         text_alternative=summary,
     )
+
+
+def distribution_chart(dashboard: Dashboard) -> charts.Chart:
+    """Per element, how many teams sit at each median level: the organisation at a glance."""
+    distribution = dashboard.distribution
+    most_common = charts.join_list(
+        _most_common_level(counts) for counts in distribution if any(counts.level_counts)
+    )
+    summary = _(
+        "Stacked bar chart of how many of the %(count)d teams with submitted results "
+        "sit at each level, per element."
+    ) % {"count": dashboard.submitted_count}
+    return charts.Chart(
+        key="level-distribution",
+        title=_("Teams at each level"),
+        figure=charts.level_distribution_figure(distribution),
+        table=charts.ChartTable(
+            caption=_("Teams at each level in %(cycle)s") % {"cycle": dashboard.cycle.name},
+            headers=[
+                _("Element"),
+                *(charts._level_label(level) for level in charts.LEVEL_TICKS),
+                _("Not enough answers"),
+            ],
+            rows=[
+                [
+                    str(counts.element.name),
+                    *(str(count) for count in counts.level_counts),
+                    str(counts.not_enough),
+                ]
+                for counts in distribution
+            ],
+        ),
+        text_alternative=f"{summary} {most_common}." if most_common else summary,
+    )
+
+
+def _most_common_level(counts: ElementLevelCounts) -> str:
+    top = max(counts.level_counts)
+    # On a tie, the lower level: the cautious reading.
+    level = charts.LEVEL_TICKS[counts.level_counts.index(top)]
+    return _("%(element)s: most teams at level %(level)d") % {
+        "element": counts.element.name,
+        "level": level,
+    }
 
 
 def spread_charts(dashboard: Dashboard) -> list[charts.Chart]:

@@ -24,7 +24,7 @@ from organisations.models import Cycle, Membership, Organisation, Team
 from playbook.models import Element, Framework
 from playbook.versions import Rubric, rubric_for_cycle
 from results import scoring
-from results.selectors import TeamCycleResult, submitted_scores
+from results.selectors import ElementLevelCounts, TeamCycleResult, submitted_scores
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,16 @@ class TeamChanges:
     team: Team
     # In the order of Dashboard.elements.
     changes: list[LevelChange]
+
+    @property
+    def moved(self) -> int:
+        """How many levels the team moved in all, up or down (elements with both levels)."""
+        return sum(abs(change.difference or 0) for change in self.changes)
+
+    @property
+    def net(self) -> int:
+        """Levels up less levels down."""
+        return sum(change.difference or 0 for change in self.changes)
 
 
 @dataclass(frozen=True)
@@ -125,6 +135,41 @@ class Dashboard:
         return found
 
     @property
+    def completion_percent(self) -> int:
+        """The share of the organisation's teams that submitted, in whole percent."""
+        return round(100 * self.submitted_count / len(self.teams)) if self.teams else 0
+
+    @property
+    def distribution(self) -> list[ElementLevelCounts]:
+        """Per element, how many assessed teams sit at each level (median level)."""
+        assessed = self.assessed_teams
+        found = []
+        for index, element in enumerate(self.elements):
+            levels = [team.elements[index].median_level for team in assessed]
+            found.append(
+                ElementLevelCounts(
+                    element=element,
+                    level_counts=tuple(
+                        levels.count(level)
+                        for level in range(scoring.LOWEST_LEVEL, scoring.HIGHEST_LEVEL + 1)
+                    ),
+                    not_enough=levels.count(None),
+                )
+            )
+        return found
+
+    def most_moved(self, limit: int) -> list[TeamChanges]:
+        """The ``limit`` teams that moved most levels since the previous cycle (none unmoved)."""
+        moved = [changes for changes in self.team_changes if changes.moved]
+        moved.sort(key=lambda changes: (-changes.moved, -abs(changes.net), changes.team.name))
+        return moved[:limit]
+
+    def most_disagreeing(self, limit: int) -> list[Disagreement]:
+        """The ``limit`` teams that disagree on the most elements."""
+        ranked = sorted(self.disagreements, key=lambda found: -len(found.elements))
+        return ranked[:limit]
+
+    @property
     def frameworks(self) -> list[FrameworkSpread]:
         """The organisation spreads grouped by framework (the four Cs, the five dimensions...)."""
         grouped: dict[int, FrameworkSpread] = {}
@@ -136,7 +181,7 @@ class Dashboard:
         return list(grouped.values())
 
 
-def _cycle_before(cycle: Cycle, cycles: Sequence[Cycle]) -> Cycle | None:
+def cycle_before(cycle: Cycle, cycles: Sequence[Cycle]) -> Cycle | None:
     """The cycle of ``cycles`` that opened last before ``cycle`` did."""
     earlier = [other for other in cycles if other.opens_on < cycle.opens_on]
     return max(earlier, key=lambda other: (other.opens_on, other.pk), default=None)
@@ -204,7 +249,7 @@ def dashboard_data(cycle: Cycle, *, cycles: Sequence[Cycle] | None = None) -> Da
         cycles = list(
             Cycle.objects.filter(organisation_id=cycle.organisation_id).order_by("-opens_on", "-pk")
         )
-    previous = _cycle_before(cycle, cycles)
+    previous = cycle_before(cycle, cycles)
     rubric = rubric_for_cycle(cycle)
     elements = [element for element in rubric.elements if element.questions.all()]
     teams = _teams_with_completion(cycle)

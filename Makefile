@@ -95,7 +95,9 @@ setup: install messages ## install, migrate, load the rubric and the demo data
 # `start` runs each process in the background in its own process group (set -m),
 # so one signal stops runserver's autoreloader and its child together. When any
 # process exits, or on Ctrl-C, the trap stops all the others. The task worker
-# prepares the PDF action plans; --no-reload keeps its Chromium warm.
+# prepares the PDF action plans; --no-reload keeps its Chromium warm (started
+# with the worker), --interval 0.5 picks a requested plan up within half a second
+# (reports.tasks.WORKER_ARGS; run it so in production too).
 run: setup ## Serve on http://127.0.0.1:$PORT (default 8000) with the demo data
 	@echo
 	@echo "Demo logins (development only), password cx-demo-2026:"
@@ -107,7 +109,7 @@ run: setup ## Serve on http://127.0.0.1:$PORT (default 8000) with the demo data
 	stop() { trap - INT TERM EXIT; for pid in "$${pids[@]}"; do kill -TERM -- "-$$pid" 2>/dev/null || true; done; wait; }; \
 	trap stop INT TERM EXIT; \
 	start $(MANAGE) runserver 127.0.0.1:$(PORT); \
-	start $(MANAGE) db_worker --no-reload; \
+	start $(MANAGE) db_worker --no-reload --no-startup-delay --interval 0.5; \
 	set +m; \
 	wait -n
 

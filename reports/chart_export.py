@@ -2,7 +2,8 @@
 
 PDFs need static charts (WeasyPrint runs no JavaScript), and starting Chromium
 costs seconds, so each process keeps one Chromium warm: started on the first
-export, reused after, closed by ``stop()`` (at worker shutdown; also at exit).
+export (in the task worker already at its start: ``warm_up``, called from
+``reports.apps``), reused after, closed by ``stop()`` (at exit).
 
 Each drawing is kept in Django's cache under a hash of the figure, the size
 and the plotly and kaleido versions: a plan prepared again with the same
@@ -262,6 +263,17 @@ def _export_with_retry(figure: go.Figure, options: dict[str, Any]) -> str:
                 _stop_server()
                 raise ChartExportError(str(error) or type(error).__name__) from error
     return svg
+
+
+def warm_up() -> None:
+    """Start this process's Chromium and draw a chart in each tab, kept nowhere.
+
+    The first plan then finds plotly.js loaded and its tabs used once. Raises
+    what starting or drawing raised; the caller decides whether that matters.
+    """
+    figures = [go.Figure(go.Bar(x=["warm"], y=[tab])) for tab in range(TABS)]
+    with _lock:
+        _start_server().export_svgs(figures, _options(100, 100))
 
 
 def strip_prolog(svg: str) -> str:

@@ -10,6 +10,14 @@ from reports.models import ActionPlan
 from reports.plans import Subject, current_action_plan
 from reports.tasks import prepare_action_plan
 
+# How long the page waits before each look at a plan being prepared, in
+# milliseconds; the last wait repeats. Every quarter second for the first
+# three seconds (a warm team plan takes two to three), then backing off to
+# every two seconds after twelve. The page reads them from its
+# ``data-action-plan-poll`` attribute (static/js/action_plan.js), and
+# ``make bench`` polls by the same waits (bench/pdf.py).
+ACTION_PLAN_POLL_DELAYS_MS: tuple[int, ...] = (250,) * 12 + (500,) * 6 + (1000,) * 6 + (2000,)
+
 
 def action_plan_request(*, subject: Subject, result: Any, language: str, user: Any) -> ActionPlan:
     """The plan for this result and language: reused when prepared, else queued.

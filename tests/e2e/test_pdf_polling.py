@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -53,11 +54,21 @@ def test_download_appears_when_the_plan_is_ready(
     page.context.add_cookies(
         [{"name": "sessionid", "value": _session_for("lead"), "url": live_server.url}]
     )
+    looks: list[float] = []
+    page.on(
+        "request",
+        lambda request: looks.append(time.monotonic()) if "/status/" in request.url else None,
+    )
     page.goto(f"{live_server.url}/assessments/{submitted.pk}/results/")
     with page.expect_navigation():
         page.locator("#action-plan form button[type=submit]").click()
+    loaded = time.monotonic()
     assert "being prepared" in page.locator("#action-plan").inner_text()
     page.evaluate("window.stillTheSamePage = true")  # a reload would forget it
+
+    # Often at first: every quarter of a second (it was once at 1 s, then 2.5 s).
+    page.wait_for_timeout(1_500)
+    assert len([look for look in looks if look - loaded < 1.5]) >= 3
 
     action_plan_prepare(plan_id=ActionPlan.objects.get().pk)  # the worker's turn
 

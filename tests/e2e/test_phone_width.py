@@ -30,7 +30,8 @@ TABLE_REGIONS = """() => [...document.querySelectorAll('main table')].map(table 
     if (!region) return 'no region: ' + (table.caption ? table.caption.textContent : '');
     const labelledBy = region.getAttribute('aria-labelledby');
     const name = region.getAttribute('aria-label')
-        || (labelledBy && document.getElementById(labelledBy)?.textContent.trim());
+        || (labelledBy && labelledBy.split(' ')
+            .map(id => document.getElementById(id)?.textContent.trim() || '').join(' ').trim());
     return region.getAttribute('role') === 'region' && region.tabIndex === 0 && name
         ? 'ok' : 'unlabelled: ' + region.outerHTML.slice(0, 120);
 })"""

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 
 from assessments.models import Assessment
+from bench import pdf as bench_pdf
 from playbook.models import Level
-from reports import pdf
+from reports import chart_export, pdf, services, tasks
+from reports.apps import runs_the_task_worker
 from reports.models import ActionPlan
 from tests.conftest import World, logged_in
 from tests.results.test_results import submitted
@@ -326,3 +333,130 @@ def test_each_plan_is_seen_by_its_teams_and_organisations_people_only(world: Wor
         "outsider": set(),
     }
     assert len(plans) == 5
+
+
+def test_the_page_polls_often_at_first_by_the_waits_the_bench_uses(
+    lead_client: Client,
+    assessment: Assessment,
+    renders: list[str],
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    page = results_page(lead_client, assessment)
+    match = re.search(r'data-action-plan-poll="([^"]*)"', page)
+    assert match is not None
+    delays = json.loads(html.unescape(match[1]))
+    # A quarter of a second at first, for the first seconds; then backing off.
+    assert delays[:4] == [250, 250, 250, 250]
+    assert delays == sorted(delays)
+    assert delays[-1] > delays[0]
+    # make bench polls by the very same waits, and checks the page gives them.
+    assert tuple(delays) == services.ACTION_PLAN_POLL_DELAYS_MS
+    assert bench_pdf.ACTION_PLAN_POLL_DELAYS_MS is services.ACTION_PLAN_POLL_DELAYS_MS
+    script = (settings.BASE_DIR / "static" / "js" / "action_plan.js").read_text()
+    assert 'getAttribute("data-action-plan-poll")' in script
+
+
+def test_ready_plans_are_not_polled(
+    lead_client: Client,
+    assessment: Assessment,
+    renders: list[str],
+    immediate_tasks: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    page = results_page(lead_client, assessment)
+    assert "Download PDF action plan" in page
+    assert "data-action-plan-poll" not in page
+
+
+def test_the_worker_takes_a_plan_within_half_a_second_as_make_run_starts_it(
+    settings: Any,
+) -> None:
+    makefile = (settings.BASE_DIR / "Makefile").read_text()
+    run_target = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "db_worker " + " ".join(tasks.WORKER_ARGS[1:]) in run_target
+    interval = float(tasks.WORKER_ARGS[tasks.WORKER_ARGS.index("--interval") + 1])
+    assert interval == tasks.WORKER_INTERVAL_SECONDS <= 0.5
+    assert "--no-reload" in tasks.WORKER_ARGS  # a reloaded worker would start Chromium anew
+    # make bench times the worker started the same way.
+    assert bench_pdf.WORKER_ARGS is tasks.WORKER_ARGS
+
+
+@pytest.mark.parametrize(
+    ("argv", "debug", "reloader_child", "expected"),
+    [
+        (["manage.py", "db_worker", "--no-reload", "--interval", "0.5"], True, False, True),
+        (["manage.py", "db_worker"], False, False, True),
+        # With autoreload only the reloader's child runs tasks.
+        (["manage.py", "db_worker"], True, False, False),
+        (["manage.py", "db_worker"], True, True, True),
+        (["manage.py", "db_worker", "--reload"], False, False, False),
+        # --batch runs what is queued and exits: nothing to warm up for.
+        (["manage.py", "db_worker", "--batch", "--no-reload"], False, False, False),
+        (["manage.py", "runserver"], False, False, False),
+        (["pytest"], False, False, False),
+    ],
+)
+def test_only_the_task_worker_warms_up(
+    argv: list[str],
+    debug: bool,
+    reloader_child: bool,
+    expected: bool,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings.DEBUG = debug
+    if reloader_child:
+        monkeypatch.setenv(DJANGO_AUTORELOAD_ENV, "true")
+    else:
+        monkeypatch.delenv(DJANGO_AUTORELOAD_ENV, raising=False)
+    assert runs_the_task_worker(argv) is expected
+
+
+def test_the_worker_warms_chromium_and_the_fonts_up_at_start(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    done: list[str] = []
+
+    def lay_out(html: str) -> bytes:
+        done.append("layout")
+        return b"%PDF"
+
+    monkeypatch.setattr(chart_export, "warm_up", lambda: done.append("chromium"))
+    monkeypatch.setattr(pdf, "write_pdf", lay_out)
+    monkeypatch.setattr(sys, "argv", ["manage.py", "db_worker", "--no-reload"])
+    apps.get_app_config("reports").ready()
+    assert done == ["chromium", "layout"]
+
+
+def test_a_worker_without_chromium_still_starts(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def no_chromium() -> None:
+        raise chart_export.ChartExportError("no Chromium here")
+
+    monkeypatch.setattr(chart_export, "warm_up", no_chromium)
+    monkeypatch.setattr(pdf, "write_pdf", lambda html: b"%PDF")
+    tasks.warm_up()
+    assert "Could not start Chromium" in caplog.text
+
+
+def test_warm_chromium_is_the_one_the_first_plan_draws_with(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tests.reports.test_chart_export import SVG, FakeServer, bar_figure
+
+    chart_export.stop()
+    monkeypatch.setattr(chart_export, "_KaleidoServer", FakeServer)
+    FakeServer.plan, FakeServer.started = [], []
+    try:
+        chart_export.warm_up()
+        assert len(FakeServer.started) == 1
+        assert FakeServer.started[0].exports == chart_export.TABS  # each tab drew once
+        assert chart_export.figure_to_svg(bar_figure(["warm-up test"])) == SVG
+        assert len(FakeServer.started) == 1  # no second start for the first plan
+    finally:
+        chart_export.stop()

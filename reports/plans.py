@@ -162,10 +162,20 @@ def action_plan_prepare(*, plan_id: int) -> ActionPlan:
         plan.pdf.save(f"{plan.pk}-{plan.input_hash[:16]}.pdf", ContentFile(pdf), save=False)
         plan.status = ActionPlan.Status.READY
         plan.error = ""
-    except Exception as error:
+    except BaseException as error:
+        # BaseException: a worker told to stop (SystemExit from a second
+        # SIGTERM, KeyboardInterrupt) still leaves the plan failed, with the
+        # retry button, instead of "running" for ever; then it stops.
         logger.exception("Preparing PDF action plan %s failed", plan.pk)
         plan.status = ActionPlan.Status.FAILED
         plan.error = f"{type(error).__name__}: {error}"
+        if not isinstance(error, Exception):
+            _finish(plan)
+            raise
+    _finish(plan)
+    return plan
+
+
+def _finish(plan: ActionPlan) -> None:
     plan.finished_at = timezone.now()
     plan.save(update_fields=["pdf", "filename", "status", "error", "finished_at"])
-    return plan

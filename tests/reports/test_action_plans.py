@@ -22,6 +22,7 @@ from playbook.models import Level
 from reports import chart_export, pdf, services, tasks
 from reports.apps import runs_the_task_worker
 from reports.models import ActionPlan
+from reports.plans import action_plan_prepare
 from tests.conftest import World, logged_in
 from tests.results.test_results import submitted
 
@@ -460,3 +461,29 @@ def test_warm_chromium_is_the_one_the_first_plan_draws_with(
         assert len(FakeServer.started) == 1  # no second start for the first plan
     finally:
         chart_export.stop()
+
+
+def test_a_worker_told_to_stop_mid_plan_leaves_it_failed_with_a_retry(
+    lead_client: Client,
+    assessment: Assessment,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+    settings: Any,
+) -> None:
+    # Queued, not run: the test runs the task body itself, as the worker would.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
+    plan = ActionPlan.objects.get()
+
+    def stopped(result: Any, *, language: str) -> bytes:
+        raise SystemExit(143)  # what a second SIGTERM raises in db_worker
+
+    monkeypatch.setattr(pdf, "render_action_plan", stopped)
+    with pytest.raises(SystemExit):
+        action_plan_prepare(plan_id=plan.pk)
+
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.FAILED
+    assert plan.error == "SystemExit: 143"
+    assert plan.finished_at is not None
+    assert "Try again" in results_page(lead_client, assessment)

@@ -92,26 +92,19 @@ setup: install messages ## install, migrate, load the rubric and the demo data
 	$(MANAGE) import_rubric $(RUBRIC_FIXTURE)
 	$(MANAGE) load_demo
 
-# `start` runs each process in the background in its own process group (set -m),
-# so one signal stops runserver's autoreloader and its child together. When any
-# process exits, or on Ctrl-C, the trap stops all the others. The task worker
-# prepares the PDF action plans; --no-reload keeps its Chromium warm (started
-# with the worker), --interval 0.5 picks a requested plan up within half a second
+# scripts/serve.sh runs the web server and the task worker side by side: when
+# the worker stops it is started again (and the terminal says so); when the
+# web server stops, or on Ctrl-C, both stop. The task worker prepares the PDF
+# action plans; --no-reload keeps its Chromium warm (started with the worker),
+# --interval 0.5 picks a requested plan up within half a second
 # (reports.tasks.WORKER_ARGS; run it so in production too).
 run: setup ## Serve on http://127.0.0.1:$PORT (default 8000) with the demo data
 	@echo
 	@echo "Demo logins (development only), password cx-demo-2026:"
 	@echo "  admin (superuser), manager (CX manager), lead and lead2 (team leads)"
 	@echo
-	@set -m; \
-	pids=(); \
-	start() { "$$@" & pids+=($$!); }; \
-	stop() { trap - INT TERM EXIT; for pid in "$${pids[@]}"; do kill -TERM -- "-$$pid" 2>/dev/null || true; done; wait; }; \
-	trap stop INT TERM EXIT; \
-	start $(MANAGE) runserver 127.0.0.1:$(PORT); \
-	start $(MANAGE) db_worker --no-reload --no-startup-delay --interval 0.5; \
-	set +m; \
-	wait -n
+	@scripts/serve.sh $(MANAGE) runserver 127.0.0.1:$(PORT) \
+	  -- $(MANAGE) task_worker --no-reload --no-startup-delay --interval 0.5
 
 test: install messages ## Lint, types, migration and system checks, then the test suite
 	$(VENV)/bin/ruff check .

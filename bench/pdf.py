@@ -14,7 +14,7 @@ user's side) times the team plan of the assessment's team as its lead gets it
 from the site at BASE_URL: the POST of the request button, the team result page
 it redirects to, that page's polling of the status URL (by the waits the page
 itself gives, ``data-action-plan-poll``), then the GET of the PDF, until its
-last byte. A task worker is started for it (``db_worker`` with the arguments of
+last byte. A task worker is started for it (``task_worker`` with the arguments of
 the Makefile's ``run`` target, ``reports.tasks.WORKER_ARGS``): the first click
 after it has started is the cold one, five more are warm, each after a change
 of one answer so that the plan and its charts are new to the worker. Each click
@@ -224,7 +224,7 @@ def change_answers(assessment: Assessment, drawn: set[str]) -> None:
 
 
 def start_worker(log: Path) -> subprocess.Popen[bytes]:
-    """``manage.py db_worker`` as ``make run`` starts it; returns once it takes tasks."""
+    """``manage.py task_worker`` as ``make run`` starts it; returns once it takes tasks."""
     with log.open("wb") as output:
         worker = subprocess.Popen(
             [sys.executable, "manage.py", *WORKER_ARGS],

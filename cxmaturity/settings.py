@@ -116,8 +116,9 @@ TEMPLATES = [
 WSGI_APPLICATION = "cxmaturity.wsgi.application"
 
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    # An empty DATABASE_URL means the default, as an unset one does.
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
         conn_health_checks=True,
     )
@@ -246,6 +247,12 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# A PDF plan "being prepared" for longer than this many seconds, or by a task
+# worker whose heartbeat is older than TASK_WORKER_HEARTBEAT_TIMEOUT seconds
+# (killed, out of memory), is marked failed: its page offers a retry
+# (reports.models.ActionPlanQuerySet.stuck; README, "Background jobs").
+ACTION_PLAN_TIME_LIMIT = int(os.environ.get("ACTION_PLAN_TIME_LIMIT", "600"))
+TASK_WORKER_HEARTBEAT_TIMEOUT = int(os.environ.get("TASK_WORKER_HEARTBEAT_TIMEOUT", "30"))
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)

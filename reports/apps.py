@@ -24,12 +24,13 @@ class ReportsConfig(AppConfig):
 
 
 def runs_the_task_worker(argv: list[str]) -> bool:
-    """Whether this process is the one that runs tasks: ``db_worker``, not in ``--batch``.
+    """Whether this process is the one that runs tasks: ``task_worker`` (or django-tasks-db's
+    ``db_worker``), not in ``--batch``.
 
     With autoreload (``--reload``, the default when DEBUG is on) that is the
     reloader's child, not the parent that only watches the files.
     """
-    if argv[1:2] != ["db_worker"] or "--batch" in argv:
+    if argv[1:2] not in (["task_worker"], ["db_worker"]) or "--batch" in argv:
         return False
     reloads = "--reload" in argv or (settings.DEBUG and "--no-reload" not in argv)
     return not reloads or os.environ.get(DJANGO_AUTORELOAD_ENV) == "true"

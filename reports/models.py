@@ -2,12 +2,69 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Assessment
 from organisations.models import Cycle, Team
+
+
+class TaskWorker(models.Model):
+    """A task worker (``manage.py task_worker``) as its last heartbeat told.
+
+    The worker writes ``seen_at`` every few seconds from a thread of its own; a
+    plan being prepared by a worker not seen for ``TASK_WORKER_HEARTBEAT_TIMEOUT``
+    seconds is one whose worker died (``ActionPlanQuerySet.stuck``).
+    """
+
+    worker_id = models.CharField(_("worker id"), max_length=64, unique=True)
+    hostname = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    started_at = models.DateTimeField(_("started"))
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
+
+
+def heartbeat_timeout() -> timedelta:
+    return timedelta(seconds=settings.TASK_WORKER_HEARTBEAT_TIMEOUT)
+
+
+class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
+    def stuck(self) -> ActionPlanQuerySet:
+        """Plans "being prepared" that never will be.
+
+        Either past ``ACTION_PLAN_TIME_LIMIT`` seconds since the worker took
+        them, or taken by a worker whose heartbeat stopped (killed, out of
+        memory, its machine gone) or that never had one.
+        """
+        now = timezone.now()
+        alive = TaskWorker.objects.filter(
+            worker_id=OuterRef("worker_id"), seen_at__gte=now - heartbeat_timeout()
+        )
+        limit = timedelta(seconds=settings.ACTION_PLAN_TIME_LIMIT)
+        return self.filter(status=ActionPlan.Status.RUNNING).filter(
+            Q(started_at__lt=now - limit) | ~Exists(alive)
+        )
+
+    def fail_stuck(self) -> int:
+        """Mark the stuck plans among these failed, so that their page offers a retry."""
+        return self.stuck().update(
+            status=ActionPlan.Status.FAILED,
+            error="Stuck: over the time limit, or its task worker stopped",
+            finished_at=timezone.now(),
+        )
 
 
 class ActionPlan(models.Model):
@@ -69,7 +126,12 @@ class ActionPlan(models.Model):
         verbose_name=_("requested by"),
     )
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    # The django.tasks worker id of the worker preparing it (TaskWorker.worker_id).
+    worker_id = models.CharField(_("worker id"), max_length=64, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = ActionPlanQuerySet.as_manager()
 
     class Meta:
         # Moved here from the assessments app; the table kept its name.
@@ -105,3 +167,10 @@ class ActionPlan(models.Model):
     @property
     def is_failed(self) -> bool:
         return self.status == self.Status.FAILED
+
+    def fail_if_stuck(self) -> None:
+        """Mark this plan failed if it is stuck (``ActionPlanQuerySet.stuck``); one query."""
+        if self.status == self.Status.RUNNING and (
+            ActionPlan.objects.filter(pk=self.pk).fail_stuck()
+        ):
+            self.refresh_from_db(fields=["status", "error", "finished_at"])

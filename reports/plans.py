@@ -137,20 +137,31 @@ def current_action_plan(
 def action_plan_for_fingerprint(
     subject: Subject, *, language: str, fingerprint: str
 ) -> ActionPlan | None:
-    """The plan prepared (or being prepared) for exactly these inputs, if any (one query)."""
-    return ActionPlan.objects.filter(
+    """The plan prepared (or being prepared) for exactly these inputs, if any.
+
+    One query; two for a plan being prepared, to see that it is not stuck
+    (``ActionPlan.fail_if_stuck``: then it is failed, with the retry button).
+    """
+    plan = ActionPlan.objects.filter(
         **subject.lookup(), language=language, input_hash=fingerprint
     ).first()
+    if plan is not None:
+        plan.fail_if_stuck()
+    return plan
 
 
-def action_plan_prepare(*, plan_id: int) -> ActionPlan:
-    """Render the PDF of a queued plan (runs in the task worker)."""
+def action_plan_prepare(*, plan_id: int, worker_id: str = "") -> ActionPlan:
+    """Render the PDF of a queued plan (runs in the task worker ``worker_id``)."""
     plan = ActionPlan.objects.select_related(
         "cycle__organisation", "team__organisation", "assessment__respondent"
     ).get(pk=plan_id)
     if plan.is_ready:
         return plan
-    ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.RUNNING)
+    # Who prepares it since when: a plan whose worker dies, or that takes too
+    # long, is seen as stuck and offered again (ActionPlanQuerySet.stuck).
+    ActionPlan.objects.filter(pk=plan.pk).update(
+        status=ActionPlan.Status.RUNNING, started_at=timezone.now(), worker_id=worker_id
+    )
     try:
         subject = Subject.of_plan(plan)
         if plan.assessment is not None:

@@ -1,9 +1,10 @@
-"""Background tasks (django.tasks; ``manage.py db_worker`` runs them).
+"""Background tasks (django.tasks; ``manage.py task_worker`` runs them).
 
-The worker looks for new tasks every ``WORKER_INTERVAL_SECONDS`` when idle
-(``db_worker --interval``: ``WORKER_ARGS``, as the Makefile's ``run`` target
-starts it; run it so in production too),
-and is made ready for the first plan when it starts (``warm_up``, from
+The worker (django-tasks-db's ``db_worker`` with a heartbeat, going on through
+a database restart: ``reports.worker``) looks for new tasks every
+``WORKER_INTERVAL_SECONDS`` when idle (``--interval``: ``WORKER_ARGS``, as the
+Makefile's ``run`` target starts it; run it so in production too), and is made
+ready for the first plan when it starts (``warm_up``, from
 ``reports.apps``).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 
-from django.tasks import task
+from django.tasks import TaskContext, task
 
 from reports.plans import action_plan_prepare
 
@@ -26,7 +27,7 @@ WORKER_INTERVAL_SECONDS = 0.5
 # --no-startup-delay: its random wait of up to a second at start only spreads
 # the starts of many workers.
 WORKER_ARGS = (
-    "db_worker",
+    "task_worker",
     "--no-reload",
     "--no-startup-delay",
     "--interval",
@@ -41,9 +42,12 @@ _WARM_UP_HTML = (
 )
 
 
-@task()
-def prepare_action_plan(plan_id: int) -> str:
-    return action_plan_prepare(plan_id=plan_id).status
+@task(takes_context=True)
+def prepare_action_plan(context: TaskContext, plan_id: int) -> str:
+    # The worker that took it: its heartbeat tells the site the plan is alive.
+    worker_ids = context.task_result.worker_ids
+    worker_id = worker_ids[-1] if worker_ids else ""
+    return action_plan_prepare(plan_id=plan_id, worker_id=worker_id).status
 
 
 def warm_up() -> None:

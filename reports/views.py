@@ -39,6 +39,7 @@ def _get_action_plan_for_user(request: HttpRequest, pk: int, *, ready: bool = Fa
     action_plan = visible.select_related("team", "cycle").filter(pk=pk).first()
     if action_plan is None or (ready and not action_plan.is_ready):
         raise Http404
+    action_plan.fail_if_stuck()
     return action_plan
 
 

@@ -74,6 +74,8 @@ def migrate(executor: MigrationExecutor, targets: list[tuple[str, str | None]]) 
 ADDED_SINCE = {
     ("assessments_actionitem", "title_zh_hans"),
     ("assessments_organisation", "language"),
+    ("assessments_actionplan", "started_at"),
+    ("assessments_actionplan", "worker_id"),
 }
 
 

@@ -9,6 +9,7 @@ ALLOWED_HOSTS must be given or start-up stops with a clear error.
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,8 @@ INSTALLED_APPS = [
     "simple_history",
     # django-tasks-db under a translated name (cxmaturity/apps.py).
     "cxmaturity.apps.TasksConfig",
+    # django-axes, the log-in throttle (below), under a translated name.
+    "cxmaturity.apps.AxesConfig",
     # The areas of the product, each importing only those above it.
     "playbook",
     "organisations",
@@ -85,6 +88,8 @@ MIDDLEWARE = [
     "cxmaturity.middleware.ResponseHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cxmaturity.urls"
@@ -173,6 +178,46 @@ SESSION_ENGINE = (
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Log-in throttle (django-axes; README, "Production settings"). After
+# AXES_FAILURE_LIMIT failed log-ins for one username, or from one client
+# address, within AXES_COOLOFF_MINUTES, that username or address may not log in
+# until AXES_COOLOFF_MINUTES after its last failure. The lock is checked before
+# the password, so a locked-out guess learns nothing. A successful log-in or a
+# password reset clears the username's failures (organisations/accounts.py);
+# an admin clears a lock by deleting its access attempt in the admin, or with
+# `manage.py axes_reset_username` / `axes_reset_ip`.
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: it refuses a locked-out log-in before any check.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+# Each entry locks on its own: the username (from any address), or the address
+# (for any username).
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts while locked out do not extend the lock: they check no password,
+# and an attacker hammering a username should not keep its owner out for good.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Only the user who logged in is cleared, by LoginView: axes' own reset on
+# success would also clear the address, so anyone with an account could
+# launder the failures of their address against other usernames.
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# No version banner on every manage.py command.
+AXES_VERBOSE = False
+AXES_LOCKOUT_CALLABLE = "organisations.accounts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "organisations.accounts.client_ip_address"
+# The client address for the throttle: the connection's own (REMOTE_ADDR) by
+# default, so an X-Forwarded-For sent by a client is ignored. Behind a reverse
+# proxy, CLIENT_IP_HEADER names the header it sets (X-Forwarded-For, X-Real-IP)
+# and TRUSTED_PROXY_COUNT how many proxies append to it: the address is that
+# many entries from the right, the one the outermost trusted proxy wrote.
+CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 1 or more.")
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -283,5 +328,7 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
         "kaleido": {"level": "WARNING"},
         "choreographer": {"level": "WARNING"},
+        # A line per log-in; failures and lockouts are warnings and still show.
+        "axes": {"level": "WARNING"},
     },
 }

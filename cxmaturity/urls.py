@@ -11,6 +11,7 @@ from organisations import accounts
 admin.site.site_header = _("CX maturity administration")
 admin.site.site_title = _("CX maturity administration")
 admin.site.index_title = _("Site administration")
+admin.site.login_form = accounts.AdminAuthenticationForm
 
 # 403 and 404 are Django's handlers with templates/403.html and 404.html;
 # the 400 page has its own, which never reads the request's body, and so has
@@ -26,6 +27,12 @@ urlpatterns = [
     # names, recording the language a user chose (organisations/accounts.py).
     path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
+    # A new password also lifts the log-in throttle's lock on the account.
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", accounts.set_language, name="set_language"),
     # The root URLconf is the one place that knows every app.

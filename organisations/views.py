@@ -354,7 +354,9 @@ def _accept(
         username=form.cleaned_data["username"],
         password=form.cleaned_data["password1"],
     )
-    login(request, user)
+    # Two backends are configured (the log-in throttle's first): name the one
+    # that holds the account just made.
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return user
 
 

@@ -150,7 +150,12 @@ def test_the_worker_records_who_prepares_a_plan_and_since_when(
     assert queued_plan.status == ActionPlan.Status.READY
 
 
-def test_the_heartbeat_records_the_worker_and_forgets_it_when_it_stops() -> None:
+def test_the_heartbeat_records_the_worker_and_forgets_it_when_it_stops(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Beating in this thread: the connection holds the test's transaction,
+    # which close_old_connections would close (the heartbeat thread has its own).
+    monkeypatch.setattr(worker, "close_old_connections", lambda: None)
     beat = worker.Heartbeat(WORKER_ID)
     beat.beat()
     first = TaskWorker.objects.get(worker_id=WORKER_ID)
@@ -203,6 +208,8 @@ def test_the_worker_goes_on_after_losing_the_database(
 
     monkeypatch.setattr(DBWorkerCommand, "handle", db_worker)
     monkeypatch.setattr(task_worker, "FIRST_RETRY_SECONDS", 0)
+    # Not this test's own connection: it holds the test's transaction.
+    monkeypatch.setattr(task_worker, "close_connections", lambda: None)
     monkeypatch.setattr(worker.Heartbeat, "start", lambda self: None)
     caplog.set_level("WARNING")
 

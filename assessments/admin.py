@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models import Answer, Assessment
+from cxmaturity.admin_inputs import HostileInputAdminMixin
 
 PREVIEW_LENGTH = 60
 
@@ -49,7 +50,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(HostileInputAdminMixin, admin.ModelAdmin):
     list_display = (
         "team",
         "cycle",

@@ -15,6 +15,7 @@ from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -87,6 +88,8 @@ MIDDLEWARE = [
     # Cache-Control for signed-in users and the Permissions-Policy header.
     "cxmaturity.middleware.ResponseHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy from SECURE_CSP (below).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: turns a locked-out log-in into its lockout page.
     "axes.middleware.AxesMiddleware",
@@ -313,6 +316,36 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD")
+
+# Content-Security-Policy on every response (README, "Content-Security-Policy"):
+# scripts, styles, fonts and images from this site only, no inline script or
+# style anywhere, no plugins, and no framing. data: images are Bootstrap's and
+# the admin's CSS icons (the select chevron, the close button) and the
+# dashboard heatmap, which plotly.js draws as a PNG.
+SECURE_CSP: dict[str, list[str]] = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Two pages, through csp_override on their views alone, also allow one inline
+# style attribute each: the one whose exact text the hash names ('unsafe-hashes'
+# lets a hash match an attribute; nothing else inline applies).
+# The dashboard: plotly.js sets an empty style="" on the heatmap's colour bar.
+CSP_DASHBOARD: dict[str, list[str]] = {
+    **SECURE_CSP,
+    "style-src-attr": [CSP.UNSAFE_HASHES, "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
+}
+# The admin's change history (django-simple-history): style="border-top: 0".
+CSP_ADMIN_HISTORY: dict[str, list[str]] = {
+    **SECURE_CSP,
+    "style-src-attr": [CSP.UNSAFE_HASHES, "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+}
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import get_language, gettext
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST, require_safe
 
 from dashboard.content import STATUSES, dashboard_content, teams_section
@@ -46,6 +48,7 @@ def dashboard_url(cycle: Cycle) -> str:
 
 @require_safe
 @login_required
+@csp_override(settings.CSP_DASHBOARD)  # the heatmap's colour bar (settings.py)
 def dashboard(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_organisation_for_manager(request, pk)
     cycles = list(organisation.cycles.order_by("-opens_on", "-pk"))

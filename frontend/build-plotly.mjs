@@ -1,9 +1,10 @@
 // Builds ../static/vendor/plotly/plotly-cx.min.js from plotly-cx.js with esbuild,
 // as plotly.js's own bundles are built (its esbuild-config.js), and copies
 // plotly.js's LICENSE beside it. Run by `make plotly-bundle`.
-import { readFileSync, copyFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -75,3 +76,26 @@ await build({
     logLevel: 'info',
 });
 copyFileSync(join(plotlyDir, 'LICENSE'), join(outDir, 'LICENSE'));
+
+// plotly.js adds its stylesheet as an inline <style>, which the site's
+// Content-Security-Policy blocks (README, "Content-Security-Policy"). The chart
+// pages link this file instead, under the id and class that tell plotly.js not
+// to (static/js/charts.js): the same rules, in the order plotly.js ends up with
+// them (it inserts each one first).
+const plotcss = readFileSync(join(plotlyDir, 'build', 'plotcss.js'), 'utf8');
+// An object literal (not JSON: some keys are bare), read in an empty context.
+const rules = Object.entries(runInNewContext(`(${plotcss.match(/var rules = (\{[\s\S]*?\n\});/)[1]})`));
+writeFileSync(
+    join(outDir, 'plotly-cx.css'),
+    `/* plotly.js v${version}'s stylesheet (build/plotcss.js), written by frontend/build-plotly.mjs. */\n` +
+        rules
+            .reverse()
+            .map(([selector, declarations]) => {
+                const full = selector
+                    .replace(/^,/, ' ,')
+                    .replace(/X/g, '.js-plotly-plot .plotly')
+                    .replace(/Y/g, '.plotly-notifier');
+                return `${full} {${declarations}}\n`;
+            })
+            .join(''),
+);

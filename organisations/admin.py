@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes import admin as axes_admin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.db import models
@@ -13,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
+from cxmaturity.admin_inputs import HostileInputAdminMixin
 from organisations.models import Cycle, Membership, Organisation, Team
 
 
@@ -25,7 +28,7 @@ class TeamInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HostileInputAdminMixin, admin.ModelAdmin):
     list_display = ("name", "slug", "language", "team_count")
     list_filter = ("language",)
     search_fields = ("name", "slug")
@@ -48,7 +51,7 @@ class TeamLeadFormSet(BaseInlineFormSet):
         return super().save_new(form, commit)
 
 
-class TeamLeadInline(admin.TabularInline):
+class TeamLeadInline(HostileInputAdminMixin, admin.TabularInline):
     """A team's leads. CX managers belong to a whole organisation, so they have no team."""
 
     model = Membership
@@ -72,7 +75,7 @@ class TeamLeadInline(admin.TabularInline):
 
 
 @admin.register(Team)
-class TeamAdmin(admin.ModelAdmin):
+class TeamAdmin(HostileInputAdminMixin, admin.ModelAdmin):
     list_display = ("name", "organisation", "slug", "lead_count", "assessment_count")
     list_filter = ("organisation",)
     list_select_related = ("organisation",)
@@ -133,7 +136,7 @@ class MembershipAdminForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(HostileInputAdminMixin, admin.ModelAdmin):
     form = MembershipAdminForm
     list_display = ("user", "role", "organisation", "team")
     list_filter = ("role", "organisation")
@@ -151,7 +154,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(HostileInputAdminMixin, admin.ModelAdmin):
     list_display = (
         "name",
         "organisation",
@@ -192,3 +195,27 @@ class CycleAdmin(admin.ModelAdmin):
     @admin.display(description=_("assessments"), ordering="assessment_total")
     def assessment_count(self, cycle: Cycle) -> int:
         return cycle.assessment_total  # type: ignore[attr-defined]
+
+
+# django-axes' sign-in logs (registered by axes, before this app) filter on a
+# text column too (``?path_info=%00``): the same guard as the site's own admins.
+class AccessAttemptAdmin(HostileInputAdminMixin, axes_admin.AccessAttemptAdmin):
+    pass
+
+
+class AccessLogAdmin(HostileInputAdminMixin, axes_admin.AccessLogAdmin):
+    pass
+
+
+class AccessFailureLogAdmin(HostileInputAdminMixin, axes_admin.AccessFailureLogAdmin):
+    pass
+
+
+for _model, _model_admin in (
+    (AccessAttempt, AccessAttemptAdmin),
+    (AccessLog, AccessLogAdmin),
+    (AccessFailureLog, AccessFailureLogAdmin),
+):
+    if admin.site.is_registered(_model):  # AXES_ENABLE_ADMIN
+        admin.site.unregister(_model)
+        admin.site.register(_model, _model_admin)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import model_ngettext, quote, unquote
@@ -24,15 +25,18 @@ from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms.formsets import DELETION_FIELD_NAME
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csp import csp_override
 from simple_history.admin import SimpleHistoryAdmin
 
+from cxmaturity.admin_inputs import HostileInputAdminMixin
 from playbook.models import (
     HIGHEST_LEVEL,
     ActionStep,
@@ -211,7 +215,20 @@ class SizedTextareasMixin(admin.options.BaseModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class RubricAdmin(SizedTextareasMixin, SimpleHistoryAdmin):
+def _id_or_404(pk: models.Field[Any, Any] | None, value: str) -> None:
+    """Not found for an id the primary key cannot hold (``/admin/playbook/level/%00/history/``).
+
+    django-simple-history's history pages look the ids up as given, and a
+    value that is no number raises there (a 500) rather than finding nothing.
+    """
+    assert pk is not None
+    try:
+        pk.to_python(unquote(value))
+    except ValidationError as error:
+        raise Http404 from error
+
+
+class RubricAdmin(HostileInputAdminMixin, SizedTextareasMixin, SimpleHistoryAdmin):
     """Base admin for rubric models: sized bilingual textareas and change history.
 
     Its change form and revert form name the open cycles that keep the row as
@@ -220,6 +237,14 @@ class RubricAdmin(SizedTextareasMixin, SimpleHistoryAdmin):
     """
 
     object_history_form_template = "admin/playbook/object_history_form.html"
+
+    # The history list has one inline style attribute, allowed there alone (settings.py).
+    @method_decorator(csp_override(settings.CSP_ADMIN_HISTORY))
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        _id_or_404(self.model._meta.pk, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def render_change_form(
         self,
@@ -241,6 +266,8 @@ class RubricAdmin(SizedTextareasMixin, SimpleHistoryAdmin):
         version_id: str,
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
+        _id_or_404(self.model._meta.pk, object_id)
+        _id_or_404(self.model.history.model._meta.pk, version_id)  # type: ignore[attr-defined]
         instance = self.get_object(request, unquote(object_id))
         if instance is not None:
             extra_context = {

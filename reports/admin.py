@@ -16,11 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
+from cxmaturity.admin_inputs import HostileInputAdminMixin
+
 admin.site.unregister(DBTaskResult)
 
 
 @admin.register(DBTaskResult)
-class TaskResultAdmin(DBTaskResultAdmin):
+class TaskResultAdmin(HostileInputAdminMixin, DBTaskResultAdmin):
     @admin.display(description=_("task name"))
     def task_name(self, obj: DBTaskResult) -> str:
         return obj.task_name

@@ -7,23 +7,46 @@
 (function () {
   "use strict";
   var link = document.querySelector("link[data-plotly]");
+  var styleLink = document.querySelector("link[data-plotly-css]");
   var containers = document.querySelectorAll("[data-chart-figure]");
-  if (!link || !containers.length) {
+  if (!link || !styleLink || !containers.length) {
     return;
   }
   var config = { displaylogo: false, displayModeBar: false, responsive: true };
   var plotly = null;
 
+  // Each chart keeps the room it will take (data-chart-height) while it waits
+  // to be drawn. The stylesheet reads the attribute where the browser can
+  // (typed attr()); elsewhere it is set here, before the first chart draws.
+  if (!(window.CSS && CSS.supports("min-height", "attr(data-chart-height px)"))) {
+    containers.forEach(function (container) {
+      container.style.minHeight = container.getAttribute("data-chart-height") + "px";
+    });
+  }
+
+  function load(element) {
+    return new Promise(function (resolve, reject) {
+      element.onload = resolve;
+      element.onerror = reject;
+      document.head.appendChild(element);
+    });
+  }
+
+  // plotly.js would put its stylesheet in an inline <style>, which the
+  // Content-Security-Policy refuses: it finds this <link> under the id and the
+  // class that tell it the rules are there already (vendor/plotly/plotly-cx.css).
   function loadPlotly() {
     if (!plotly) {
-      plotly = new Promise(function (resolve, reject) {
-        var script = document.createElement("script");
-        script.src = link.href;
-        script.onload = function () {
-          resolve(window.Plotly);
-        };
-        script.onerror = reject;
-        document.head.appendChild(script);
+      var stylesheet = document.createElement("link");
+      stylesheet.rel = "stylesheet";
+      stylesheet.id = "plotly.js-style-global";
+      stylesheet.className = "no-inline-styles";
+      stylesheet.href = styleLink.href;
+      var script = document.createElement("script");
+      script.src = link.href;
+      // The <link> goes in first, so that it is there when plotly.js runs.
+      plotly = Promise.all([load(stylesheet), load(script)]).then(function () {
+        return window.Plotly;
       });
     }
     return plotly;

@@ -103,7 +103,7 @@ class TestSection:
         assert "Where is beta-element?" in page
         assert "beta-element at level 4" in page
         assert "Strongly agree" in page
-        assert 'aria-valuenow="2"' in page
+        assert 'aria-labelledby="progress-label" value="2" max="2"' in page
 
     def test_save_stores_answers_and_notes_and_moves_on(
         self, lead_client: Client, world: World

@@ -19,8 +19,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import Assessment
-from demo.builder import DEMO_PASSWORD
 from organisations.models import Cycle, Organisation, Team
+from tests.e2e.pages import log_in
 
 AXE = Path(__file__).parent / "axe" / "axe.min.js"
 # WCAG 2.1 A and AA, plus axe's best practices (headings in order, landmarks...).
@@ -47,12 +47,7 @@ def demo(settings: Any) -> None:
 
 
 def sign_in(page: Any, base: str, username: str, language: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
+    log_in(page, base, username)
     if language != "en":
         with page.expect_navigation():  # the menu switches on selection
             page.select_option("#language", language)

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from assessments.models import Assessment
-from demo.builder import DEMO_PASSWORD
 from organisations.models import Cycle, Organisation
+from tests.e2e.pages import draw_every_chart, log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -22,30 +22,13 @@ def demo(settings: Any) -> None:
     call_command("load_demo", verbosity=0)
 
 
-def log_in(page: Any, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-
-
 def charts_drawn(page: Any, url: str, problems: list[str]) -> int:
-    """Open ``url``, scroll to each chart and wait for plotly's drawing; return the charts.
+    """Open ``url`` and wait for every chart to draw; return the charts.
 
     ``problems`` collects the page's console errors and uncaught exceptions.
     """
     problems.clear()
-    page.goto(url)
-    charts = page.locator("[data-chart-figure]")
-    count = charts.count()
-    for index in range(count):
-        chart = charts.nth(index)
-        # charts.js draws a chart (and loads plotly.js) only as it nears the screen.
-        chart.scroll_into_view_if_needed()
-        chart.locator("svg.main-svg").first.wait_for(state="attached")
-    page.wait_for_load_state("networkidle")
+    count = draw_every_chart(page, url)
     assert problems == [], f"{url}: {problems}"
     return count
 

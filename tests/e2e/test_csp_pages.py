@@ -16,9 +16,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from assessments.models import Assessment
-from demo.builder import DEMO_PASSWORD
 from organisations.models import Cycle, Organisation
 from playbook.models import Element
+from tests.e2e.pages import draw_every_chart, log_in
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -52,28 +52,6 @@ def violations(page: Any) -> list[str]:
 
     page.context.on("console", on_console)
     return found
-
-
-def log_in(page: Any, base: str, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(base + "/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("main form button[type=submit]").click()
-
-
-def draw_every_chart(page: Any, url: str) -> int:
-    """Open ``url`` and wait for plotly's drawing in each chart; return how many there are."""
-    page.goto(url)
-    charts = page.locator("[data-chart-figure]")
-    count = charts.count()
-    for index in range(count):
-        chart = charts.nth(index)
-        chart.scroll_into_view_if_needed()
-        chart.locator("svg.main-svg").first.wait_for(state="attached")
-    page.wait_for_load_state("networkidle")
-    return count
 
 
 def test_pages_charts_and_questionnaire_run_without_a_policy_violation(

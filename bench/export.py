@@ -16,6 +16,7 @@ import os
 import random
 import sys
 import time
+from collections.abc import Iterator
 
 import django
 
@@ -30,8 +31,9 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from assessments.models import Answer, Assessment  # noqa: E402
+from bench.rows import save_in_batches  # noqa: E402
 from organisations.models import Cycle, Membership, Organisation, Team  # noqa: E402
-from playbook.models import Framework  # noqa: E402
+from playbook.models import Framework, Question  # noqa: E402
 from playbook.versions import rubric_for_cycle, rubric_version_for  # noqa: E402
 
 ASSESSMENTS = int(os.environ.get("BENCH_EXPORT_ASSESSMENTS", "10000"))
@@ -106,31 +108,7 @@ def build(assessments: int) -> dict[str, object]:
         ),
         batch_size=BATCH_SIZE,
     )
-    answers: list[Answer] = []
-    answer_count = 0
-    for assessment in created:
-        for question in questions:
-            choices = list(question.choices.all())
-            if choices:
-                answer = Answer(
-                    assessment_id=assessment.pk,
-                    question_id=question.pk,
-                    choice_id=rng.choice(choices).pk,
-                    note=rng.choice(NOTES),
-                )
-            else:
-                answer = Answer(
-                    assessment_id=assessment.pk,
-                    question_id=question.pk,
-                    text=rng.choice(REFLECTIONS),
-                )
-            answers.append(answer)
-        if len(answers) >= BATCH_SIZE:
-            Answer.objects.bulk_create(answers)
-            answer_count += len(answers)
-            answers = []
-    Answer.objects.bulk_create(answers)
-    answer_count += len(answers)
+    answer_count = save_in_batches(Answer, _answers(created, questions, rng), BATCH_SIZE)
 
     client = Client()
     client.force_login(manager)
@@ -140,6 +118,28 @@ def build(assessments: int) -> dict[str, object]:
         "assessments": len(created),
         "answers": answer_count,
     }
+
+
+def _answers(
+    assessments: list[Assessment], questions: list[Question], rng: random.Random
+) -> Iterator[Answer]:
+    """Each assessment answering every question: a choice and a note, or a reflection."""
+    for assessment in assessments:
+        for question in questions:
+            choices = list(question.choices.all())
+            if choices:
+                yield Answer(
+                    assessment_id=assessment.pk,
+                    question_id=question.pk,
+                    choice_id=rng.choice(choices).pk,
+                    note=rng.choice(NOTES),
+                )
+            else:
+                yield Answer(
+                    assessment_id=assessment.pk,
+                    question_id=question.pk,
+                    text=rng.choice(REFLECTIONS),
+                )
 
 
 def main() -> None:

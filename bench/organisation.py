@@ -23,6 +23,7 @@ from django.test import Client
 from django.utils import timezone
 
 from assessments.models import Answer, Assessment
+from bench.rows import save_in_batches
 from organisations.models import Cycle, Membership, Organisation, Team
 from playbook.models import Framework, Question
 from playbook.versions import rubric_for_cycle, rubric_version_for
@@ -184,17 +185,13 @@ def build(teams: int = TEAMS) -> dict[str, object]:
         assessments = Assessment.objects.bulk_create(
             (assessment for assessment, _levels in rows), batch_size=BATCH_SIZE
         )
-        answers: list[Answer] = []
-        answer_count = 0
-        for assessment, (_row, levels) in zip(assessments, rows, strict=True):
-            if levels:
-                answers += _answers(assessment, questions, levels, rng)
-            if len(answers) >= BATCH_SIZE:
-                Answer.objects.bulk_create(answers)
-                answer_count += len(answers)
-                answers = []
-        Answer.objects.bulk_create(answers)
-        answer_count += len(answers)
+        answers = (
+            answer
+            for assessment, (_row, levels) in zip(assessments, rows, strict=True)
+            if levels
+            for answer in _answers(assessment, questions, levels, rng)
+        )
+        answer_count = save_in_batches(Answer, answers, BATCH_SIZE)
 
     client = Client()
     client.force_login(manager)

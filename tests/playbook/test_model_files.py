@@ -6,24 +6,20 @@ as YAML, so it goes through the whole of ``read_model``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from playbook.model_files import Problem, missing_translations, read_model
-
-MODELS_DIR = Path(__file__).resolve().parent / "models"
-EXAMPLES = ["three-levels.yaml", "four-levels.yaml", "seven-levels.yaml"]
-
-Change = Callable[[dict[str, Any]], None]
-
-
-def example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((MODELS_DIR / name).read_text(encoding="utf-8"))
-    return data
+from tests.playbook.model_examples import (
+    EXAMPLES,
+    MODELS_DIR,
+    Change,
+    delete_at,
+    example,
+    set_at,
+)
 
 
 def read_changed(name: str, change: Change) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -143,16 +139,6 @@ def test_text_question_with_choice_properties_names_the_property() -> None:
     ]
 
 
-def _set(*path: Any, value: Any) -> Change:
-    def change(data: dict[str, Any]) -> None:
-        target: Any = data
-        for step in path[:-1]:
-            target = target[step]
-        target[path[-1]] = value
-
-    return change
-
-
 def _append_copy(*path: Any, index: int, **changes: Any) -> Change:
     """Append a copy of the list item at ``path[index]``, with ``changes`` applied."""
 
@@ -161,16 +147,6 @@ def _append_copy(*path: Any, index: int, **changes: Any) -> Change:
         for step in path:
             target = target[step]
         target.append({**target[index], **changes})
-
-    return change
-
-
-def _delete(*path: Any) -> Change:
-    def change(data: dict[str, Any]) -> None:
-        target: Any = data
-        for step in path[:-1]:
-            target = target[step]
-        del target[path[-1]]
 
     return change
 
@@ -191,7 +167,7 @@ IMPORT_CHECKS: dict[str, tuple[str, Change, str, str]] = {
     ),
     "scale level missing": (
         "four-levels.yaml",
-        _delete("framework", "scale", "levels", 2),
+        delete_at("framework", "scale", "levels", 2),
         "framework > scale > levels",
         "level 3 is missing; the scale lists every level from 1 to 4 once",
     ),
@@ -203,27 +179,27 @@ IMPORT_CHECKS: dict[str, tuple[str, Change, str, str]] = {
     ),
     "element level off the scale": (
         "three-levels.yaml",
-        _set("elements", 0, "levels", 3, "number", value=4),
+        set_at("elements", 0, "levels", 3, "number", value=4),
         'elements[0] (key "feedback-listening") > levels[3] > number',
         "level 4 is not on the framework's scale, which runs from 0 to 3",
     ),
     "element level described twice": (
         "four-levels.yaml",
-        _set("elements", 1, "levels", 2, "number", value=3),
+        set_at("elements", 1, "levels", 2, "number", value=3),
         'elements[1] (key "service-design") > levels[2] > number',
         "level 3 is described twice in this element; it is already at "
         'elements[1] (key "service-design") > levels[1]',
     ),
     "option score off the scale": (
         "four-levels.yaml",
-        _set("elements", 0, "questions", 1, "options", 0, "score", value=0),
+        set_at("elements", 0, "questions", 1, "options", 0, "score", value=0),
         'elements[0] (key "journey-mapping") > questions[1] (key "mapping-customers")'
         ' > options[0] (key "never") > score',
         "the score 0 is not on the framework's scale, which runs from 1 to 4",
     ),
     "answer scale score off the scale": (
         "three-levels.yaml",
-        _set("answer_scales", 0, "options", 4, "score", value=3.5),
+        set_at("answer_scales", 0, "options", 4, "score", value=3.5),
         'answer_scales[0] (key "coverage") > options[4] (key "all") > score',
         "the score 3.5 is not on the framework's scale, which runs from 0 to 3",
     ),
@@ -250,7 +226,7 @@ IMPORT_CHECKS: dict[str, tuple[str, Change, str, str]] = {
     ),
     "unknown answer scale": (
         "seven-levels.yaml",
-        _set("elements", 1, "questions", 1, "answer_scale", value="agree"),
+        set_at("elements", 1, "questions", 1, "answer_scale", value="agree"),
         'elements[1] (key "culture-recognition") > questions[1] (key "recognition-rewarded")'
         " > answer_scale",
         'names the answer scale "agree", which this file does not define; '
@@ -269,14 +245,14 @@ IMPORT_CHECKS: dict[str, tuple[str, Change, str, str]] = {
     ),
     "element key used twice": (
         "four-levels.yaml",
-        _set("elements", 1, "key", value="journey-mapping"),
+        set_at("elements", 1, "key", value="journey-mapping"),
         'elements[1] (key "journey-mapping") > key',
         'the element key "journey-mapping" is already used at '
         'elements[0] (key "journey-mapping"); element keys are unique across all frameworks',
     ),
     "question key used in two elements": (
         "seven-levels.yaml",
-        _set("elements", 1, "questions", 0, "key", value="leaders-talk"),
+        set_at("elements", 1, "questions", 0, "key", value="leaders-talk"),
         'elements[1] (key "culture-recognition") > questions[0] (key "leaders-talk") > key',
         'the question key "leaders-talk" is already used at elements[0] '
         '(key "culture-leadership") > questions[0] (key "leaders-talk"); '
@@ -291,7 +267,7 @@ IMPORT_CHECKS: dict[str, tuple[str, Change, str, str]] = {
     ),
     "option key used twice in a question": (
         "three-levels.yaml",
-        _set("elements", 0, "questions", 1, "options", 3, "key", value="monthly"),
+        set_at("elements", 0, "questions", 1, "options", 3, "key", value="monthly"),
         'elements[0] (key "feedback-listening") > questions[1] (key "listening-read")'
         ' > options[3] (key "monthly") > key',
         'the option key "monthly" is already used at elements[0] (key "feedback-listening")'
@@ -300,7 +276,7 @@ IMPORT_CHECKS: dict[str, tuple[str, Change, str, str]] = {
     ),
     "option key used twice in an answer scale": (
         "seven-levels.yaml",
-        _set("answer_scales", 0, "options", 6, "key", value="agree"),
+        set_at("answer_scales", 0, "options", 6, "key", value="agree"),
         'answer_scales[0] (key "agreement") > options[6] (key "agree") > key',
         'the option key "agree" is already used at answer_scales[0] (key "agreement")'
         ' > options[5] (key "agree"); option keys are unique in an answer scale',
@@ -323,7 +299,7 @@ IMPORT_CHECKS: dict[str, tuple[str, Change, str, str]] = {
     ),
     "choice question with no scored option": (
         "four-levels.yaml",
-        _set(
+        set_at(
             "elements",
             0,
             "questions",
@@ -337,7 +313,7 @@ IMPORT_CHECKS: dict[str, tuple[str, Change, str, str]] = {
     ),
     "answer scale with no scored option": (
         "seven-levels.yaml",
-        _set(
+        set_at(
             "answer_scales",
             0,
             "options",
@@ -349,7 +325,7 @@ IMPORT_CHECKS: dict[str, tuple[str, Change, str, str]] = {
     ),
     "weight with three decimals": (
         "four-levels.yaml",
-        _set("elements", 1, "questions", 1, "weight", value=0.125),
+        set_at("elements", 1, "questions", 1, "weight", value=0.125),
         'elements[1] (key "service-design") > questions[1] (key "service-owner") > weight',
         "the weight 0.125 has 3 decimals; a weight has at most two (0.25, 1.5)",
     ),

@@ -7,28 +7,16 @@ framework's scale, unique keys, answer scale references) is the importer's job.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "playbook" / "schema" / "model.schema.json"
-MODELS_DIR = Path(__file__).resolve().parent / "models"
-EXAMPLES = ["three-levels.yaml", "four-levels.yaml", "seven-levels.yaml"]
-
-
-def load_schema() -> dict[str, Any]:
-    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return schema
-
-
-def load_example(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((MODELS_DIR / name).read_text(encoding="utf-8"))
-    return data
+from playbook.model_files import load_schema
+from tests.playbook.model_examples import EXAMPLES, delete_at, set_at
+from tests.playbook.model_examples import example as load_example
 
 
 def errors_of(data: Any) -> list[tuple[str, str]]:
@@ -99,101 +87,81 @@ def test_examples_cover_the_scales_the_format_allows() -> None:
     assert 0.75 in scores and 1.5 in scores
 
 
-def _delete(*path: Any) -> Callable[[dict[str, Any]], None]:
-    def change(data: dict[str, Any]) -> None:
-        target: Any = data
-        for step in path[:-1]:
-            target = target[step]
-        del target[path[-1]]
-
-    return change
-
-
-def _set(*path: Any, value: Any) -> Callable[[dict[str, Any]], None]:
-    def change(data: dict[str, Any]) -> None:
-        target: Any = data
-        for step in path[:-1]:
-            target = target[step]
-        target[path[-1]] = value
-
-    return change
-
-
 BROKEN: dict[str, tuple[Any, ...]] = {
     "missing format": (
-        _delete("format"),
+        delete_at("format"),
         "$",
         "'format' is a required property",
     ),
     "format 2": (
-        _set("format", value=2),
+        set_at("format", value=2),
         "$.format",
         "1 was expected",
     ),
     "highest 9": (
-        _set("framework", "scale", "highest", value=9),
+        set_at("framework", "scale", "highest", value=9),
         "$.framework.scale.highest",
         "9 is greater than the maximum of 7",
     ),
     "lowest 2": (
-        _set("framework", "scale", "lowest", value=2),
+        set_at("framework", "scale", "lowest", value=2),
         "$.framework.scale.lowest",
         "2 is not one of [0, 1]",
     ),
     "text with neither language": (
-        _set("framework", "name", value={}),
+        set_at("framework", "name", value={}),
         "$.framework.name",
         "{} should be non-empty",
     ),
     "text with an unknown language key": (
-        _set("elements", 0, "summary", value={"en": "Listening", "fr": "Écoute"}),
+        set_at("elements", 0, "summary", value={"en": "Listening", "fr": "Écoute"}),
         "$.elements[0].summary",
         "Additional properties are not allowed ('fr' was unexpected)",
     ),
     "bad key slug": (
-        _set("elements", 1, "key", value="Acting_On_Feedback"),
+        set_at("elements", 1, "key", value="Acting_On_Feedback"),
         "$.elements[1].key",
         "'Acting_On_Feedback' does not match '^[a-z0-9]+(?:-[a-z0-9]+)*$'",
     ),
     "option with both score and not_sure": (
-        _set("answer_scales", 0, "options", 1, "not_sure", value=True),
+        set_at("answer_scales", 0, "options", 1, "not_sure", value=True),
         "$.answer_scales[0].options[1]",
         "is valid under each of",
         ("'score'", "'not_sure'"),
     ),
     "option with neither score, not_sure nor not_applicable": (
-        _delete("elements", 0, "questions", 1, "options", 2, "score"),
+        delete_at("elements", 0, "questions", 1, "options", 2, "score"),
         "$.elements[0].questions[1].options[2]",
         "is not valid under any of the given schemas",
     ),
     "score above any scale": (
-        _set("elements", 0, "questions", 1, "options", 3, "score", value=8),
+        set_at("elements", 0, "questions", 1, "options", 3, "score", value=8),
         "$.elements[0].questions[1].options[3].score",
         "8 is greater than the maximum of 7",
     ),
     "unknown property": (
-        _set("elements", 0, "levels", 1, "colour", value="blue"),
+        set_at("elements", 0, "levels", 1, "colour", value="blue"),
         "$.elements[0].levels[1]",
         "Additional properties are not allowed ('colour' was unexpected)",
     ),
     "choice question with both an answer scale and options": (
-        _set("elements", 0, "questions", 1, "answer_scale", value="coverage"),
+        set_at("elements", 0, "questions", 1, "answer_scale", value="coverage"),
         "$.elements[0].questions[1]",
         "is valid under each of",
         ("'answer_scale'", "'options'"),
     ),
     "choice question with neither an answer scale nor options": (
-        _delete("elements", 1, "questions", 0, "answer_scale"),
+        delete_at("elements", 1, "questions", 0, "answer_scale"),
         "$.elements[1].questions[0]",
         "is not valid under any of the given schemas",
     ),
     "text question with an answer scale": (
-        _set("elements", 1, "questions", 0, "kind", value="text"),
+        set_at("elements", 1, "questions", 0, "kind", value="text"),
         "$.elements[1].questions[0]",
         "'answer_scale' is not one of ['key', 'prompt', 'help_text', 'kind', 'required', 'active']",
     ),
     "text question with a weight": (
-        _set(
+        set_at(
             "elements",
             0,
             "questions",
@@ -209,7 +177,7 @@ BROKEN: dict[str, tuple[Any, ...]] = {
         "'weight' is not one of",
     ),
     "unknown question kind": (
-        _set("elements", 0, "questions", 0, "kind", value="agreement"),
+        set_at("elements", 0, "questions", 0, "kind", value="agreement"),
         "$.elements[0].questions[0].kind",
         "'agreement' is not one of ['choice', 'text']",
     ),

@@ -14,6 +14,21 @@ from assessments.models import Assessment
 from organisations.models import Cycle, Team
 
 
+def heartbeat_timeout() -> timedelta:
+    return timedelta(seconds=settings.TASK_WORKER_HEARTBEAT_TIMEOUT)
+
+
+def time_limit() -> timedelta:
+    """How long a plan may be prepared before it counts as stuck (``ACTION_PLAN_TIME_LIMIT``)."""
+    return timedelta(seconds=settings.ACTION_PLAN_TIME_LIMIT)
+
+
+class TaskWorkerQuerySet(models.QuerySet["TaskWorker"]):
+    def alive(self) -> TaskWorkerQuerySet:
+        """Workers heard from within the heartbeat timeout."""
+        return self.filter(seen_at__gte=timezone.now() - heartbeat_timeout())
+
+
 class TaskWorker(models.Model):
     """A task worker (``manage.py task_worker``) as its last heartbeat told.
 
@@ -28,6 +43,8 @@ class TaskWorker(models.Model):
     started_at = models.DateTimeField(_("started"))
     seen_at = models.DateTimeField(_("last seen"))
 
+    objects = TaskWorkerQuerySet.as_manager()
+
     class Meta:
         ordering = ["-seen_at"]
         verbose_name = _("task worker")
@@ -35,10 +52,6 @@ class TaskWorker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid}"
-
-
-def heartbeat_timeout() -> timedelta:
-    return timedelta(seconds=settings.TASK_WORKER_HEARTBEAT_TIMEOUT)
 
 
 class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
@@ -49,13 +62,9 @@ class ActionPlanQuerySet(models.QuerySet["ActionPlan"]):
         them, or taken by a worker whose heartbeat stopped (killed, out of
         memory, its machine gone) or that never had one.
         """
-        now = timezone.now()
-        alive = TaskWorker.objects.filter(
-            worker_id=OuterRef("worker_id"), seen_at__gte=now - heartbeat_timeout()
-        )
-        limit = timedelta(seconds=settings.ACTION_PLAN_TIME_LIMIT)
+        alive = TaskWorker.objects.alive().filter(worker_id=OuterRef("worker_id"))
         return self.filter(status=ActionPlan.Status.RUNNING).filter(
-            Q(started_at__lt=now - limit) | ~Exists(alive)
+            Q(started_at__lt=timezone.now() - time_limit()) | ~Exists(alive)
         )
 
     def fail_stuck(self) -> int:

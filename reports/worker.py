@@ -22,14 +22,13 @@ import logging
 import os
 import socket
 import threading
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connections
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from reports.models import ActionPlan, TaskWorker, heartbeat_timeout
+from reports.models import ActionPlan, TaskWorker, heartbeat_timeout, time_limit
 
 logger = logging.getLogger(__name__)
 
@@ -54,12 +53,8 @@ def fail_stuck_work() -> tuple[int, int]:
     """
     plans = ActionPlan.objects.fail_stuck()
     now = timezone.now()
-    alive = set(
-        TaskWorker.objects.filter(seen_at__gte=now - heartbeat_timeout()).values_list(
-            "worker_id", flat=True
-        )
-    )
-    limit = timedelta(seconds=settings.ACTION_PLAN_TIME_LIMIT)
+    alive = set(TaskWorker.objects.alive().values_list("worker_id", flat=True))
+    limit = time_limit()
     tasks = 0
     # Only the few tasks running now; a task just claimed has a heartbeat to come.
     for result in DBTaskResult.objects.running().filter(started_at__lt=now - heartbeat_timeout()):

@@ -46,6 +46,12 @@ def immediate_tasks(settings: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 
+@pytest.fixture
+def queued_tasks(settings: Any) -> None:
+    """Tasks are queued and never run (the test runs the task body itself, if at all)."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
 def results_page(client: Client, assessment: Assessment, **extra: Any) -> str:
     return client.get(reverse("assessment_results", args=[assessment.pk]), **extra).content.decode()
 
@@ -70,9 +76,8 @@ def test_request_queues_a_task_and_the_page_shows_it_is_being_prepared(
     assessment: Assessment,
     renders: list[str],
     django_capture_on_commit_callbacks: Any,
-    settings: Any,
+    queued_tasks: None,
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     response = request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
     assert response["Location"].endswith("#action-plan")
     plan = ActionPlan.objects.get()
@@ -257,11 +262,10 @@ def test_draft_assessments_have_no_pdf(lead_client: Client, world: World) -> Non
 def test_status_is_json_for_the_polling_script(
     lead_client: Client,
     assessment: Assessment,
-    settings: Any,
     django_capture_on_commit_callbacks: Any,
     renders: list[str],
+    queued_tasks: None,
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
     response = lead_client.get(reverse("action_plan_status", args=[ActionPlan.objects.get().pk]))
     assert response["Content-Type"] == "application/json"
@@ -327,8 +331,8 @@ def test_the_page_polls_often_at_first_by_the_waits_the_bench_uses(
     renders: list[str],
     django_capture_on_commit_callbacks: Any,
     settings: Any,
+    queued_tasks: None,
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
     page = results_page(lead_client, assessment)
     match = re.search(r'data-action-plan-poll="([^"]*)"', page)
@@ -453,10 +457,9 @@ def test_a_worker_told_to_stop_mid_plan_leaves_it_failed_with_a_retry(
     assessment: Assessment,
     monkeypatch: pytest.MonkeyPatch,
     django_capture_on_commit_callbacks: Any,
-    settings: Any,
+    queued_tasks: None,
 ) -> None:
     # Queued, not run: the test runs the task body itself, as the worker would.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
     request_plan(lead_client, assessment, django_capture_on_commit_callbacks)
     plan = ActionPlan.objects.get()
 

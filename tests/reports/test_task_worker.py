@@ -288,3 +288,25 @@ def test_the_systemd_unit_runs_the_task_worker_with_a_restart_policy(tmp_path: P
         ["systemd-analyze", "verify", str(copy)], capture_output=True, text=True, check=False
     )
     assert (verified.returncode, verified.stderr) == (0, "")
+
+
+def test_the_admin_lists_the_task_workers_read_only(
+    admin_client_: Client, manager_client: Client
+) -> None:
+    heartbeat(WORKER_ID)
+    changelist = reverse("admin:reports_taskworker_changelist")
+    page = admin_client_.get(changelist).content.decode()
+    assert "host:1" in page
+    assert WORKER_ID in page
+    worker = TaskWorker.objects.get()
+    change = admin_client_.get(reverse("admin:reports_taskworker_change", args=[worker.pk]))
+    assert change.status_code == 200
+    assert 'name="_save"' not in change.content.decode()  # nothing to change
+    assert admin_client_.get(reverse("admin:reports_taskworker_add")).status_code == 403
+    posted = admin_client_.post(
+        reverse("admin:reports_taskworker_change", args=[worker.pk]), {"hostname": "other"}
+    )
+    assert posted.status_code == 403
+    assert TaskWorker.objects.get().hostname == "host"
+    # Not staff: the admin's sign-in page, not the list.
+    assert manager_client.get(changelist).status_code == 302
